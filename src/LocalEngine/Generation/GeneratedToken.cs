@@ -1,0 +1,18 @@
+namespace Glm4vSK.LocalEngine;
+
+/// <summary>Why a sequence stopped.</summary>
+public enum GenerationFinishReason
+{
+    /// <summary>It produced a stop token (the token is reported, with <see cref="GeneratedToken.IsStopToken"/> set).</summary>
+    Stop,
+    /// <summary>It reached the token limit or the end of the context window.</summary>
+    Length,
+}
+
+/// <summary>One generated token of sequence <see cref="Sequence"/> (the row of the batch).</summary>
+/// <param name="Sequence">Row of the batch (0 for a single prompt).</param>
+/// <param name="TokenId">The token.</param>
+/// <param name="Index">0-based index of the token within its sequence's output.</param>
+/// <param name="IsStopToken">The token is one of the stop ids (callers usually don't show it).</param>
+/// <param name="FinishReason">Set on the last token of the sequence.</param>
+public readonly record struct GeneratedToken(int Sequence, int TokenId, int Index, bool IsStopToken, GenerationFinishReason? FinishReason);

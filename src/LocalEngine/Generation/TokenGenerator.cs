@@ -1,0 +1,134 @@
+using Glm4vSK.LocalEngine.Model;
+using static TorchSharp.torch;
+
+namespace Glm4vSK.LocalEngine.Generation;
+
+/// <summary>
+/// One generation: prefill (vision tower, placeholder merge, decoder over the whole prompt into a preallocated KV
+/// cache), then one token per step at position <c>L + step + delta</c>. Every step runs in its own dispose scope, so
+/// only the cache and the host-side state outlive a step.
+/// </summary>
+internal sealed class TokenGenerator : IDisposable
+{
+    readonly Glm4vModel _model;
+    readonly ModelInputs _inputs;
+    readonly ResolvedSampling _s;
+    readonly Sampler _sampler;
+    readonly KvCache _cache;
+    readonly RopePositions _positions;
+    readonly int _b, _l, _maxNew;
+    readonly List<long>[] _history;
+    readonly bool[] _finished;
+    readonly long[] _last;
+    int _step;
+
+    public TokenGenerator(Glm4vModel model, ModelInputs inputs, ResolvedSampling s, int contextTokens)
+    {
+        _model = model;
+        _inputs = inputs;
+        _s = s;
+        _b = inputs.BatchSize;
+        _l = inputs.Length;
+        if (_l >= contextTokens) throw new ContextLengthExceededException(_l, s.MaxNewTokens, contextTokens);
+        _maxNew = Math.Min(s.MaxNewTokens, contextTokens - _l);
+        ValidateTokenIds(inputs, model.Config.Text.VocabSize);
+        _positions = RopeIndex.Compute(inputs.InputIds, inputs.AttentionMask, inputs.ImageGrids, inputs.VideoGrids, model.Config);
+        _history = new List<long>[_b];
+        for (int i = 0; i < _b; i++)
+        {
+            _history[i] = new List<long>(_l + _maxNew);
+            for (int j = 0; j < _l; j++) if (inputs.AttentionMask[i, j] != 0) _history[i].Add(inputs.InputIds[i, j]);
+        }
+        _finished = new bool[_b];
+        _last = new long[_b];
+        var t = model.Config.Text;
+        _sampler = new Sampler(s, model.Device);
+        _cache = new KvCache(model.LayerCount, _b, t.NumKeyValueHeads, _l + _maxNew, t.HeadDim, model.DType, model.Device);
+    }
+
+    public RopePositions Positions => _positions;
+    public bool Done => _step >= _maxNew || _finished.All(f => f);
+    /// <summary>Test hook: sees the fp32 logits [B, V] each step's tokens were drawn from.</summary>
+    public Action<Tensor>? OnLogits { get; set; }
+
+    /// <summary>Runs one forward (the prefill on the first call) and returns one token per row still running.</summary>
+    public IReadOnlyList<GeneratedToken> Step()
+    {
+        if (Done) return [];
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        Tensor hidden;
+        if (_step == 0) hidden = Prefill();
+        else
+        {
+            var ids = tensor(_last, device: _model.Device).view(_b, 1);
+            var embeds = _model.Embed(ids, null, null, null);
+            var pos = new long[3, _b, 1];
+            for (int i = 0; i < _b; i++)
+                pos[0, i, 0] = pos[1, i, 0] = pos[2, i, 0] = _positions.DecodePosition(i, _step - 1);
+            hidden = _model.Decode(embeds, tensor(pos), MaskTensor(_l + _step), _cache);
+        }
+        var logits = _model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32);
+        OnLogits?.Invoke(logits);
+        long[] next = _sampler.Next(logits, _s.RepetitionPenalty != 1f ? HistoryTensor() : null);
+        var result = new List<GeneratedToken>(_b);
+        for (int i = 0; i < _b; i++)
+        {
+            if (_finished[i]) { _last[i] = _s.PadTokenId; continue; }
+            int id = (int)next[i];
+            bool stop = Array.IndexOf(_s.StopTokenIds, id) >= 0;
+            bool last = stop || _step + 1 >= _maxNew;
+            _finished[i] = last;
+            _last[i] = id;
+            _history[i].Add(id);
+            result.Add(new GeneratedToken(i, id, _step, stop, last ? stop ? GenerationFinishReason.Stop : GenerationFinishReason.Length : null));
+        }
+        _step++;
+        return result;
+    }
+
+    Tensor Prefill()
+    {
+        Tensor? imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
+        Tensor? videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
+        var embeds = _model.Embed(tensor(_inputs.InputIds), _positions.Kinds, imageEmbeds, videoEmbeds);
+        return _model.Decode(embeds, tensor(_positions.Positions), MaskTensor(_l), _cache);
+    }
+
+    /// <summary>[B, len]: the prompt mask extended by ones for the generated positions.</summary>
+    Tensor MaskTensor(int len)
+    {
+        var m = new long[_b, len];
+        for (int i = 0; i < _b; i++)
+            for (int j = 0; j < len; j++) m[i, j] = j < _l ? _inputs.AttentionMask[i, j] : 1;
+        return tensor(m);
+    }
+
+    Tensor HistoryTensor()
+    {
+        // Rows differ in length (padding was dropped): repeat each row's first id to the longest length; a repeated
+        // id is penalised once, as with gather/scatter on a duplicate index.
+        int len = _history.Max(h => h.Count);
+        var arr = new long[_b, len];
+        for (int i = 0; i < _b; i++)
+            for (int j = 0; j < len; j++) arr[i, j] = j < _history[i].Count ? _history[i][j] : _history[i][0];
+        return tensor(arr);
+    }
+
+    static void ValidateTokenIds(ModelInputs inputs, int vocab)
+    {
+        for (int i = 0; i < inputs.BatchSize; i++)
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                long id = inputs.InputIds[i, j];
+                if (id < 0 || id >= vocab)
+                    throw new InvalidModelInputException($"Token id {id} at row {i}, position {j} is outside the vocabulary (size {vocab}).");
+            }
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _sampler.Dispose();
+    }
+}

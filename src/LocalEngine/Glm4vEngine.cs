@@ -1,0 +1,150 @@
+using System.Runtime.CompilerServices;
+using Glm4vSK.LocalEngine.Generation;
+using Glm4vSK.LocalEngine.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Glm4vSK.LocalEngine;
+
+/// <summary>
+/// A loaded GLM-4V model on one device. Thread-safe: requests are queued and run one at a time (the engine owns the
+/// device). Dispose it to release the weights and the memory mapping.
+/// </summary>
+public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
+{
+    readonly Glm4vModel _model;
+    readonly Checkpoint _checkpoint;
+    readonly SemaphoreSlim _gate = new(1, 1);
+    bool _disposed;
+
+    Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model)
+    {
+        ModelDirectory = dir;
+        Options = options;
+        Config = config;
+        GenerationConfig = generation;
+        _checkpoint = checkpoint;
+        _model = model;
+        ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
+    }
+
+    public string ModelDirectory { get; }
+    public EngineOptions Options { get; }
+    public Glm4vConfig Config { get; }
+    public GenerationConfig GenerationConfig { get; }
+    /// <summary>Largest prompt + output length a request may use.</summary>
+    public int ContextTokens { get; }
+    public ScalarType DType => _model.DType;
+    public Device Device => _model.Device;
+    internal Glm4vModel Model => _model;
+
+    /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache) off the calling thread.</summary>
+    public static Task<Glm4vEngine> LoadAsync(string modelDirOrHubId, EngineOptions? options = null,
+        IProgress<ModelLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Load(modelDirOrHubId, options, progress), cancellationToken);
+
+    /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache).</summary>
+    public static Glm4vEngine Load(string modelDirOrHubId, EngineOptions? options = null, IProgress<ModelLoadProgress>? progress = null)
+    {
+        options ??= new EngineOptions();
+        string dir = ModelLocator.Resolve(modelDirOrHubId);
+        var config = Glm4vConfig.Load(dir);
+        var generation = GenerationConfig.Load(dir);
+        if (options.MaxContextTokens is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxContextTokens must be positive.");
+        if (options.CpuThreads is int threads) torch.set_num_threads(threads);
+        var device = ParseDevice(options.Device);
+        var checkpoint = Checkpoint.Open(dir);
+        try
+        {
+            var dtype = options.DType ?? CheckpointDType(checkpoint);
+            if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+                throw new ArgumentException($"DType {dtype} is not supported (Float32, BFloat16, Float16 are).", nameof(options));
+            var model = Glm4vModel.Load(checkpoint, config, dtype, device, options.AllowUnexpectedWeights, progress);
+            return new Glm4vEngine(dir, options, config, generation, checkpoint, model);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    static ScalarType CheckpointDType(Checkpoint cp)
+    {
+        const string probe = "model.language_model.embed_tokens.weight";
+        var t = cp.Contains(probe) ? cp.Entry(probe).ScalarType : cp.Files.SelectMany(f => f.Entries).Select(e => e.ScalarType).FirstOrDefault(ScalarType.Float32);
+        return t is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 ? t : ScalarType.Float32;
+    }
+
+    static Device ParseDevice(string spec)
+    {
+        if (spec.Equals("cpu", StringComparison.OrdinalIgnoreCase)) return CPU;
+        if (spec.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!cuda.is_available())
+                throw new Glm4vException($"Device '{spec}' was asked for, but CUDA is not available to TorchSharp. Build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use \"cpu\".");
+            return new Device(spec.ToLowerInvariant());
+        }
+        throw new ArgumentException($"Unknown device '{spec}' (use \"cpu\", \"cuda\" or \"cuda:N\").");
+    }
+
+    /// <summary>
+    /// Generates tokens for every row of <paramref name="inputs"/>, streaming them as they come. Cancelling, or leaving
+    /// the loop early, stops the generation and frees its KV cache at once.
+    /// </summary>
+    public async IAsyncEnumerable<GeneratedToken> GenerateAsync(ModelInputs inputs, SamplingOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var resolved = (options ?? new SamplingOptions()).Resolve(GenerationConfig, Config);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens);
+            while (!generator.Done)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tokens = await Task.Run(generator.Step, cancellationToken).ConfigureAwait(false);
+                foreach (var t in tokens) yield return t;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Generates to completion and returns each row's tokens (stop tokens excluded).</summary>
+    public async Task<IReadOnlyList<int>[]> GenerateAllAsync(ModelInputs inputs, SamplingOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var rows = Enumerable.Range(0, inputs.BatchSize).Select(_ => new List<int>()).ToArray();
+        await foreach (var t in GenerateAsync(inputs, options, cancellationToken).ConfigureAwait(false))
+            if (!t.IsStopToken) rows[t.Sequence].Add(t.TokenId);
+        return rows;
+    }
+
+    internal TokenGenerator CreateGenerator(ModelInputs inputs, SamplingOptions options) =>
+        new(_model, inputs, options.Resolve(GenerationConfig, Config), ContextTokens);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _gate.Wait();
+        try
+        {
+            _model.Dispose();
+            _checkpoint.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
