@@ -65,6 +65,17 @@ internal sealed class Glm4vModel : ModelPart
         }
     }
 
+    /// <summary>Every tensor (checkpoint name and shape) a checkpoint for <paramref name="config"/> must hold.</summary>
+    public static IReadOnlyList<(string Name, long[] Shape)> ExpectedTensors(Glm4vConfig config)
+    {
+        if (config.Decoder != DecoderKind.Dense)
+            throw new UnsupportedModelException(config.ModelType, $"model_type '{config.ModelType}' (mixture-of-experts decoder) is not supported yet.");
+        using var empty = Checkpoint.Empty();
+        var loader = new WeightLoader(empty, ScalarType.Float32, new Device(TorchSharp.DeviceType.META), config.Text.NumHiddenLayers, null);
+        using var model = new Glm4vModel(loader, config);
+        return loader.MissingTensors.ToList();
+    }
+
     /// <summary>Vision features of images: [Σ t·h·w/4, hidden].</summary>
     public Tensor EncodeImages(Tensor pixelRows, IReadOnlyList<GridThw> grids) => Visual.Forward(pixelRows, grids);
 

@@ -19,12 +19,12 @@ internal sealed class MultimodalRotary : IDisposable
         _c = c;
         int rot = c.RotaryDim;
         using var scope = NewDisposeScope();
-        _invFreq = (1.0f / pow((float)c.RopeTheta, arange(0, rot, 2, ScalarType.Int64, device).to(ScalarType.Float32) / rot)).DetachFromDisposeScope();
+        _invFreq = (1.0f / pow((float)c.RopeTheta, arange(0, rot, 2, ScalarType.Int64).to(ScalarType.Float32) / rot)).to(device).DetachFromDisposeScope();
         var streams = new long[rot / 2];
         int j = 0;
         for (int i = 0; i < c.MropeSection.Count; i++)
             for (int k = 0; k < c.MropeSection[i]; k++) streams[j++] = i % 3;
-        _streamOfSlot = tensor(streams, device: device).DetachFromDisposeScope();
+        _streamOfSlot = tensor(streams).to(device).DetachFromDisposeScope();
     }
 
     /// <param name="positions">[3, B, L] int64</param>

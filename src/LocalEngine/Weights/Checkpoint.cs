@@ -26,6 +26,9 @@ public sealed class Checkpoint : IDisposable
     SafetensorsFile FileOf(string name) => _fileOf.TryGetValue(name, out var f) ? f
         : throw new CheckpointException($"Tensor '{name}' is not in the checkpoint at '{Directory}'.", tensor: name);
 
+    /// <summary>A checkpoint with no tensors (used to list what a config needs).</summary>
+    internal static Checkpoint Empty() => new("(empty)");
+
     public static Checkpoint Open(string directory)
     {
         var cp = new Checkpoint(directory);

@@ -12,7 +12,7 @@ internal sealed partial class WeightLoader
 {
     readonly Checkpoint _checkpoint;
     readonly HashSet<string> _used = new(StringComparer.Ordinal);
-    readonly List<string> _missing = [];
+    readonly List<(string Name, long[] Shape)> _missing = [];
     readonly List<string> _misShaped = [];
     readonly int _numHiddenLayers;
     readonly IProgress<ModelLoadProgress>? _progress;
@@ -30,6 +30,8 @@ internal sealed partial class WeightLoader
 
     public ScalarType DType { get; }
     public Device Device { get; }
+    /// <summary>Every tensor asked for that the checkpoint lacks, with the shape the config implies.</summary>
+    public IReadOnlyList<(string Name, long[] Shape)> MissingTensors => _missing;
     public bool HasErrors => _missing.Count > 0 || _misShaped.Count > 0;
 
     public bool Contains(string name) => _checkpoint.Contains(name);
@@ -39,7 +41,7 @@ internal sealed partial class WeightLoader
     {
         if (!_checkpoint.Contains(name))
         {
-            _missing.Add($"{name} [{string.Join(", ", shape)}]");
+            _missing.Add((name, shape));
             return Placeholder(shape, keepDType);
         }
         _used.Add(name);
@@ -80,12 +82,13 @@ internal sealed partial class WeightLoader
         var unexpected = _checkpoint.TensorNames.Where(n => !_used.Contains(n) && !IsIgnorable(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
         if (!HasErrors && (allowUnexpected || unexpected.Count == 0)) return;
         var parts = new List<string>();
-        if (_missing.Count > 0) parts.Add($"missing {_missing.Count} tensor(s): {Summarise(_missing)}");
+        var missing = _missing.Select(m => $"{m.Name} [{string.Join(", ", m.Shape)}]").ToList();
+        if (missing.Count > 0) parts.Add($"missing {missing.Count} tensor(s): {Summarise(missing)}");
         if (_misShaped.Count > 0) parts.Add($"{_misShaped.Count} tensor(s) with the wrong shape: {Summarise(_misShaped)}");
         if (!allowUnexpected && unexpected.Count > 0) parts.Add($"{unexpected.Count} unexpected tensor(s): {Summarise(unexpected)}");
         throw new CheckpointException(
             $"The checkpoint at '{_checkpoint.Directory}' does not match its config.json: {string.Join("; ", parts)}.",
-            _missing, allowUnexpected ? [] : unexpected, _misShaped);
+            missing, allowUnexpected ? [] : unexpected, _misShaped);
     }
 
     static string Summarise(List<string> items) =>

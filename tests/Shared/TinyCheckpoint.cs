@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Glm4vSK.LocalEngine.Model;
+using static TorchSharp.torch;
+
+namespace Glm4vSK.LocalEngine.Testing;
+
+/// <summary>
+/// Writes random GLM-4V checkpoints in Hugging Face layout (config.json, generation_config.json, safetensors single
+/// or sharded, F32/BF16/F16) for tests and benchmarks. Tensor names and shapes come from the model's own list of what
+/// a config needs; values follow the fixtures' recipe (norms 1 + 0.1·N, biases 0.05·N, embeddings 0.5·N, patch embed
+/// 0.02·N, matrices N/√fan_in), so logits have a standard deviation of about 1.
+/// </summary>
+public static class TinyCheckpoint
+{
+    /// <summary>A small dense config; override any field through <paramref name="text"/> / <paramref name="vision"/> / <paramref name="top"/>.</summary>
+    public static JsonObject Config(int layers = 2, int hidden = 64, int heads = 4, int kvHeads = 2, int vocab = 320,
+        int[]? mropeSection = null, double ropeTheta = 10000, int intermediate = 128, int visionDepth = 2, int visionHidden = 32,
+        int visionHeads = 4, int imageSize = 112, int maxPositions = 4096, bool legacyRope = false, bool flat = false)
+    {
+        int headDim = hidden / heads;
+        mropeSection ??= DefaultSection(headDim / 2 / 2);
+        var rope = new JsonObject
+        {
+            ["rope_type"] = "default",
+            ["rope_theta"] = ropeTheta,
+            ["mrope_section"] = new JsonArray(mropeSection.Select(x => (JsonNode)x).ToArray()),
+            ["partial_rotary_factor"] = 0.5,
+        };
+        var text = new JsonObject
+        {
+            ["model_type"] = "glm4v_text",
+            ["vocab_size"] = vocab,
+            ["hidden_size"] = hidden,
+            ["intermediate_size"] = intermediate,
+            ["num_hidden_layers"] = layers,
+            ["num_attention_heads"] = heads,
+            ["num_key_value_heads"] = kvHeads,
+            ["hidden_act"] = "silu",
+            ["max_position_embeddings"] = maxPositions,
+            ["rms_norm_eps"] = 1e-5,
+            ["attention_bias"] = true,
+        };
+        if (legacyRope)
+        {
+            text["rope_theta"] = ropeTheta;
+            text["partial_rotary_factor"] = 0.5;
+            text["rope_scaling"] = new JsonObject { ["type"] = "default", ["mrope_section"] = rope["mrope_section"]!.DeepClone() };
+        }
+        else text["rope_parameters"] = rope;
+        var vision = new JsonObject
+        {
+            ["model_type"] = "glm4v_vision",
+            ["depth"] = visionDepth,
+            ["hidden_size"] = visionHidden,
+            ["hidden_act"] = "silu",
+            ["attention_bias"] = false,
+            ["num_heads"] = visionHeads,
+            ["in_channels"] = 3,
+            ["image_size"] = imageSize,
+            ["patch_size"] = 14,
+            ["rms_norm_eps"] = 1e-5,
+            ["spatial_merge_size"] = 2,
+            ["temporal_patch_size"] = 2,
+            ["out_hidden_size"] = hidden,
+            ["intermediate_size"] = intermediate,
+        };
+        var top = new JsonObject
+        {
+            ["architectures"] = new JsonArray("Glm4vForConditionalGeneration"),
+            ["model_type"] = "glm4v",
+            ["vision_config"] = vision,
+            ["image_start_token_id"] = vocab - 10,
+            ["image_end_token_id"] = vocab - 9,
+            ["video_start_token_id"] = vocab - 8,
+            ["video_end_token_id"] = vocab - 7,
+            ["image_token_id"] = vocab - 6,
+            ["video_token_id"] = vocab - 5,
+            ["pad_token_id"] = vocab - 4,
+            ["eos_token_id"] = new JsonArray(vocab - 4, vocab - 3),
+            ["tie_word_embeddings"] = false,
+        };
+        if (flat) foreach (var (k, v) in text.ToList()) { text.Remove(k); if (k != "model_type") top[k] = v; }
+        else top["text_config"] = text;
+        return top;
+    }
+
+    static int[] DefaultSection(int half) => [half - 2 * (half / 3), half / 3, half / 3];
+
+    /// <summary>Writes a random checkpoint for <paramref name="config"/> into <paramref name="dir"/>.</summary>
+    public static string Write(string dir, JsonObject config, ScalarType dtype = ScalarType.Float32, int shards = 1, long seed = 1234)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        var parsed = Glm4vConfig.Load(dir);
+        File.WriteAllText(Path.Combine(dir, "generation_config.json"),
+            new JsonObject { ["pad_token_id"] = parsed.PadTokenId, ["eos_token_id"] = new JsonArray(parsed.EosTokenIds.Select(x => (JsonNode)x).ToArray()), ["do_sample"] = false }.ToJsonString());
+        var gen = new TorchSharp.torch.Generator((ulong)seed);
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, shape) in Glm4vModel.ExpectedTensors(parsed))
+            tensors.Add(new(name, Random(name, shape, gen).to(dtype)));
+        try
+        {
+            if (shards <= 1) SafetensorsWriter.Write(Path.Combine(dir, Checkpoint.SingleFileName), tensors);
+            else
+            {
+                int per = (tensors.Count + shards - 1) / shards;
+                SafetensorsWriter.WriteSharded(dir, tensors.Chunk(per).Select(c => (IReadOnlyList<KeyValuePair<string, Tensor>>)c).ToList());
+            }
+        }
+        finally
+        {
+            foreach (var t in tensors) t.Value.Dispose();
+        }
+        return dir;
+    }
+
+    static Tensor Random(string name, long[] shape, TorchSharp.torch.Generator gen)
+    {
+        using var scope = NewDisposeScope();
+        var n = randn(shape, generator: gen);
+        Tensor t;
+        if (name.Contains("norm") && name.EndsWith(".weight")) t = 1 + 0.1 * n;
+        else if (name.EndsWith(".bias")) t = 0.05 * n;
+        else if (name.Contains("embed_tokens") || name.Contains("position_embedding")) t = 0.5 * n;
+        else if (name.Contains("patch_embed")) t = 0.02 * n;
+        else t = n / Math.Sqrt(shape.Skip(1).Aggregate(1L, (a, b) => a * b));
+        return t.MoveToOuterDisposeScope();
+    }
+}
