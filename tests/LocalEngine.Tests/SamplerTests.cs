@@ -1,0 +1,81 @@
+using Glm4vSK.LocalEngine.Generation;
+using static TorchSharp.torch;
+
+namespace Glm4vSK.LocalEngine.Tests;
+
+/// <summary>The logits processors against values worked out by hand with Hugging Face's definitions.</summary>
+public sealed class SamplerTests
+{
+    [Fact]
+    public void Repetition_penalty_divides_positive_and_multiplies_negative_scores_of_seen_tokens()
+    {
+        using var scores = tensor(new float[,] { { 2f, -1f, 0.5f, 3f } });
+        using var history = tensor(new long[,] { { 0, 1, 1 } });
+        using var r = Sampler.ApplyRepetitionPenalty(scores, history, 2f);
+        Assert.Equal(new[] { 1f, -2f, 0.5f, 3f }, r.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Top_k_keeps_the_k_best_including_ties_at_the_boundary()
+    {
+        using var scores = tensor(new float[,] { { 1f, 4f, 3f, 3f, 0f } });
+        using var r = Sampler.TopK(scores, 2);
+        var v = r.data<float>().ToArray();
+        Assert.Equal(float.NegativeInfinity, v[0]);
+        Assert.Equal(4f, v[1]);
+        Assert.Equal(3f, v[2]);
+        Assert.Equal(3f, v[3]); // HF keeps every score ≥ the k-th value
+        Assert.Equal(float.NegativeInfinity, v[4]);
+    }
+
+    [Fact]
+    public void Top_p_keeps_the_smallest_set_reaching_p_and_always_the_best_token()
+    {
+        // softmax(log p) = p: probabilities 0.5, 0.3, 0.15, 0.05
+        using var scores = tensor(new float[,] { { MathF.Log(0.5f), MathF.Log(0.3f), MathF.Log(0.15f), MathF.Log(0.05f) } });
+        using var r = Sampler.TopP(scores, 0.75f);
+        var kept = r.data<float>().Select(x => !float.IsNegativeInfinity(x)).ToArray();
+        Assert.Equal(new[] { true, true, false, false }, kept);
+        using var tiny = Sampler.TopP(scores, 0.01f);
+        Assert.Equal(1, tiny.data<float>().Count(x => !float.IsNegativeInfinity(x)));
+    }
+
+    [Fact]
+    public void Sampling_follows_the_distribution()
+    {
+        var s = new SamplingOptions { DoSample = true, Seed = 9, MaxNewTokens = 1 }.Resolve(new GenerationConfig(), Glm4vConfig.Parse(MinimalConfig));
+        using var sampler = new Sampler(s, CPU);
+        using var logits = tensor(new float[,] { { MathF.Log(0.7f), MathF.Log(0.2f), MathF.Log(0.1f) } });
+        var counts = new int[3];
+        for (int i = 0; i < 3000; i++) counts[sampler.Next(logits, null)[0]]++;
+        Assert.InRange(counts[0], 1950, 2250);
+        Assert.InRange(counts[1], 480, 720);
+        Assert.InRange(counts[2], 210, 390);
+    }
+
+    [Fact]
+    public void Generation_config_supplies_defaults_and_options_override_them()
+    {
+        var g = new GenerationConfig { DoSample = true, Temperature = 0.8f, TopP = 0.6f, TopK = 2, RepetitionPenalty = 1.1f, EosTokenIds = [5, 6], PadTokenId = 5 };
+        var config = Glm4vConfig.Parse(MinimalConfig);
+        var d = new SamplingOptions().Resolve(g, config);
+        Assert.True(d.DoSample);
+        Assert.Equal((0.8f, 0.6f, 2, 1.1f), (d.Temperature, d.TopP, d.TopK, d.RepetitionPenalty));
+        Assert.Equal(new[] { 5, 6 }, d.StopTokenIds);
+        var o = new SamplingOptions { DoSample = false, StopTokenIds = [9] }.Resolve(g, config);
+        Assert.False(o.DoSample);
+        Assert.Equal(new[] { 5, 6, 9 }, o.StopTokenIds);
+        var plain = new SamplingOptions { IgnoreGenerationConfigDefaults = true }.Resolve(g, config);
+        Assert.False(plain.DoSample);
+        Assert.Equal(1f, plain.RepetitionPenalty);
+        Assert.Empty(new SamplingOptions { IgnoreEos = true }.Resolve(g, config).StopTokenIds);
+    }
+
+    const string MinimalConfig = """
+        {"model_type": "glm4v", "text_config": {"vocab_size": 20, "hidden_size": 16, "num_attention_heads": 2, "num_key_value_heads": 1,
+         "rope_parameters": {"rope_type": "default", "mrope_section": [1, 1, 0], "partial_rotary_factor": 0.5}},
+         "vision_config": {"hidden_size": 8, "num_heads": 2, "out_hidden_size": 16},
+         "image_token_id": 10, "video_token_id": 11, "image_start_token_id": 12, "image_end_token_id": 13,
+         "video_start_token_id": 14, "video_end_token_id": 15, "eos_token_id": 19, "pad_token_id": 19}
+        """;
+}
