@@ -15,7 +15,7 @@ public static class ModelLocator
         bool looksLikeHubId = parts.Length == 2 && parts.All(p => p.Length > 0 && p.All(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.'));
         if (!looksLikeHubId)
             throw new Glm4vException($"Model directory '{modelDirOrHubId}' does not exist.");
-        string cache = HubCacheDirectory();
+        string cache = Path.GetFullPath(HubCacheDirectory()); // a relative HF_HUB_CACHE / HF_HOME must not leak into the result
         string repo = Path.Combine(cache, $"models--{parts[0]}--{parts[1]}");
         string snapshots = Path.Combine(repo, "snapshots");
         if (Directory.Exists(snapshots))

@@ -24,15 +24,21 @@ internal sealed class ConfigJson
         string name = System.IO.Path.GetFileName(path);
         if (!System.IO.File.Exists(path))
             throw new ModelConfigException(name, null, $"file not found at '{path}'.");
+        return ParseText(name, System.IO.File.ReadAllText(path));
+    }
+
+    /// <summary>Parses the text of a config file named <paramref name="file"/> (comments and trailing commas allowed).</summary>
+    public static ConfigJson ParseText(string file, string json)
+    {
         try
         {
-            var node = JsonNode.Parse(System.IO.File.ReadAllText(path),
+            var node = JsonNode.Parse(json,
                 documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            return node is JsonObject o ? new ConfigJson(name, o) : throw new ModelConfigException(name, null, "the top level is not a JSON object.");
+            return node is JsonObject o ? new ConfigJson(file, o) : throw new ModelConfigException(file, null, "the top level is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new ModelConfigException(name, null, $"invalid JSON: {e.Message}", e);
+            throw new ModelConfigException(file, null, $"invalid JSON: {e.Message}", e);
         }
     }
 

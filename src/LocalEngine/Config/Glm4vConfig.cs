@@ -34,12 +34,7 @@ public sealed record Glm4vConfig
     }
 
     /// <summary>Parses the text of a <c>config.json</c>.</summary>
-    public static Glm4vConfig Parse(string json)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject
-                   ?? throw new ModelConfigException("config.json", null, "the top level is not a JSON object.");
-        return Parse(new ConfigJson("config.json", node));
-    }
+    public static Glm4vConfig Parse(string json) => Parse(ConfigJson.ParseText("config.json", json));
 
     internal static Glm4vConfig Parse(ConfigJson j)
     {
@@ -61,6 +56,8 @@ public sealed record Glm4vConfig
                 $"config.json: model_type '{modelType}' is not a GLM-4V model (expected glm4v, glm4v_moe or glm46v)."),
         };
         var text = TextConfig.Parse(textJ, moe);
+        // Flat layout: the top-level model_type is the composite's, not the text decoder's.
+        if (textType is null) text = text with { ModelType = moe ? "glm4v_moe_text" : "glm4v_text" };
         var vision = VisionConfig.Parse(j.Object("vision_config") ?? new ConfigJson(j.File, new System.Text.Json.Nodes.JsonObject(), "vision_config"));
         if (vision.OutHiddenSize != text.HiddenSize)
             throw j.Error("vision_config.out_hidden_size", $"{vision.OutHiddenSize} differs from the text hidden_size {text.HiddenSize}.");

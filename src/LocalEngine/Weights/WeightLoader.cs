@@ -86,9 +86,10 @@ internal sealed partial class WeightLoader
         if (missing.Count > 0) parts.Add($"missing {missing.Count} tensor(s): {Summarise(missing)}");
         if (_misShaped.Count > 0) parts.Add($"{_misShaped.Count} tensor(s) with the wrong shape: {Summarise(_misShaped)}");
         if (!allowUnexpected && unexpected.Count > 0) parts.Add($"{unexpected.Count} unexpected tensor(s): {Summarise(unexpected)}");
+        // Missing holds bare tensor names (like Unexpected); the message adds the shape the config implies.
         throw new CheckpointException(
             $"The checkpoint at '{_checkpoint.Directory}' does not match its config.json: {string.Join("; ", parts)}.",
-            missing, allowUnexpected ? [] : unexpected, _misShaped);
+            _missing.Select(m => m.Name).ToList(), allowUnexpected ? [] : unexpected, _misShaped);
     }
 
     static string Summarise(List<string> items) =>
