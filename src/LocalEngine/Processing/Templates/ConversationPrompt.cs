@@ -1,0 +1,7 @@
+namespace Glm4vSK.LocalEngine.Processing;
+
+/// <summary>
+/// A conversation rendered with a chat template: the prompt text, and the images and videos whose placeholders it
+/// holds, in prompt order (the order the image/video processor must take them in).
+/// </summary>
+public sealed record ConversationPrompt(string Text, IReadOnlyList<ConversationMedia> Images, IReadOnlyList<ConversationMedia> Videos);

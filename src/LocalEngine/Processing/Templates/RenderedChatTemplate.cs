@@ -1,0 +1,7 @@
+namespace Glm4vSK.LocalEngine.Processing;
+
+/// <summary>
+/// A rendered prompt and the image and video parts whose placeholders it contains, in prompt order (the order the
+/// processor must receive the media in). Parts a template drops (for example GLM-4.1V drops tool messages) are absent.
+/// </summary>
+public sealed record RenderedChatTemplate(string Text, IReadOnlyList<TemplatePartLocation> Images, IReadOnlyList<TemplatePartLocation> Videos);
