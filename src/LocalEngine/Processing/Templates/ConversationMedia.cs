@@ -16,6 +16,7 @@ public sealed record ConversationMedia(int MessageIndex, int PartIndex, AIConten
     {
         DataContent d => d.MediaType,
         UriContent u => u.MediaType,
+        VideoFramesContent => "video/x-frames",
         _ => "",
     };
 }

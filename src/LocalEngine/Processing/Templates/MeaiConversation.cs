@@ -143,7 +143,7 @@ public sealed class MeaiConversation
                     case TextContent t:
                         _pending.Add((TemplateContentPart.FromText(t.Text ?? ""), ci, null));
                         break;
-                    case DataContent or UriContent:
+                    case DataContent or UriContent or VideoFramesContent:
                         _pending.Add((MediaPart(content, mi, ci), ci, content));
                         break;
                     case FunctionCallContent call:
@@ -229,7 +229,7 @@ public sealed class MeaiConversation
                     case TextContent t:
                         parts.Add((TemplateContentPart.FromText(t.Text ?? ""), ci, null));
                         break;
-                    case DataContent or UriContent:
+                    case DataContent or UriContent or VideoFramesContent:
                         parts.Add((MediaPart((AIContent)item, mi, ci), ci, (AIContent)item));
                         break;
                     case AIContent other:
@@ -250,6 +250,7 @@ public sealed class MeaiConversation
 
         static TemplateContentPart MediaPart(AIContent content, int mi, int ci)
         {
+            if (content is VideoFramesContent) return TemplateContentPart.Video;
             string mediaType = content switch { DataContent d => d.MediaType, UriContent u => u.MediaType, _ => "" };
             bool image = content is DataContent di ? di.HasTopLevelMediaType("image") : ((UriContent)content).HasTopLevelMediaType("image");
             bool video = content is DataContent dv ? dv.HasTopLevelMediaType("video") : ((UriContent)content).HasTopLevelMediaType("video");
