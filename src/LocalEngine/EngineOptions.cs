@@ -13,6 +13,8 @@ public sealed record EngineOptions
     public int? MaxContextTokens { get; init; }
     /// <summary>Load even if the checkpoint holds tensors the model does not use (they are ignored).</summary>
     public bool AllowUnexpectedWeights { get; init; }
+    /// <summary>Tokenizer/template/media settings (template family, video sampling rule, media access policy).</summary>
+    public Processing.ProcessorOptions? Processor { get; init; }
     /// <summary>Intra-op CPU threads for TorchSharp (null: libtorch's default).</summary>
     public int? CpuThreads { get; init; }
 }

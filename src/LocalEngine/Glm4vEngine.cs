@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Glm4vSK.LocalEngine.Generation;
 using Glm4vSK.LocalEngine.Model;
+using Glm4vSK.LocalEngine.Processing;
+using Microsoft.Extensions.AI;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,6 +17,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     readonly Glm4vModel _model;
     readonly Checkpoint _checkpoint;
     readonly SemaphoreSlim _gate = new(1, 1);
+    readonly Lazy<Glm4vProcessor> _processor;
     bool _disposed;
 
     Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model)
@@ -26,7 +29,17 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _checkpoint = checkpoint;
         _model = model;
         ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
+        _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor));
     }
+
+    /// <summary>
+    /// Tokenizer, chat template and image/video processing of this checkpoint (loaded on first use; needs
+    /// <c>tokenizer.json</c> in the model directory).
+    /// </summary>
+    public Glm4vProcessor Processor => _processor.Value;
+
+    /// <summary>Whether the model directory has what <see cref="Processor"/> needs.</summary>
+    public bool HasProcessor => File.Exists(Path.Combine(ModelDirectory, "tokenizer.json"));
 
     public string ModelDirectory { get; }
     public EngineOptions Options { get; }
@@ -101,17 +114,36 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         try
         {
             using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens);
+            var detokenizers = HasProcessor
+                ? Enumerable.Range(0, inputs.BatchSize).Select(_ => new StreamingDetokenizer(Processor.Tokenizer)).ToArray()
+                : null;
             while (!generator.Done)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var tokens = await Task.Run(generator.Step, cancellationToken).ConfigureAwait(false);
-                foreach (var t in tokens) yield return t;
+                foreach (var t in tokens)
+                {
+                    if (detokenizers is null) { yield return t; continue; }
+                    var d = detokenizers[t.Sequence];
+                    string text = t.IsStopToken ? "" : d.Append(t.TokenId);
+                    if (t.FinishReason is not null) text += d.Flush();
+                    yield return t with { TextDelta = text };
+                }
             }
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Renders and preprocesses <paramref name="messages"/>, then streams the answer (see <see cref="GeneratedToken.TextDelta"/>).</summary>
+    public async IAsyncEnumerable<GeneratedToken> GenerateAsync(IEnumerable<ChatMessage> messages, PromptOptions? promptOptions = null,
+        SamplingOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var prompt = await Processor.PrepareAsync(messages, promptOptions, cancellationToken).ConfigureAwait(false);
+        await foreach (var t in GenerateAsync(prompt.Inputs, options, cancellationToken).ConfigureAwait(false))
+            yield return t;
     }
 
     /// <summary>Generates to completion and returns each row's tokens (stop tokens excluded).</summary>

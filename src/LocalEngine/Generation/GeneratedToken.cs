@@ -15,4 +15,11 @@ public enum GenerationFinishReason
 /// <param name="Index">0-based index of the token within its sequence's output.</param>
 /// <param name="IsStopToken">The token is one of the stop ids (callers usually don't show it).</param>
 /// <param name="FinishReason">Set on the last token of the sequence.</param>
-public readonly record struct GeneratedToken(int Sequence, int TokenId, int Index, bool IsStopToken, GenerationFinishReason? FinishReason);
+public readonly record struct GeneratedToken(int Sequence, int TokenId, int Index, bool IsStopToken, GenerationFinishReason? FinishReason)
+{
+    /// <summary>
+    /// The text this token completes, when the engine has a tokenizer: UTF-8 safe (a character split across tokens
+    /// appears with its last token), special tokens kept for the output parsers, stop tokens left out. Empty otherwise.
+    /// </summary>
+    public string TextDelta { get; init; } = "";
+}

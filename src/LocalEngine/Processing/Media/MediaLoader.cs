@@ -65,6 +65,16 @@ public sealed class MediaLoader
         return new MediaBytes(buffer.ToArray(), mediaType ?? response.Content.Headers.ContentType?.MediaType, uri.ToString());
     }
 
+    /// <summary>The checked, canonical path of a local file URI (access rules and size limit applied).</summary>
+    public string ResolveLocalFile(Uri uri)
+    {
+        string path = CheckFile(uri.IsAbsoluteUri ? uri.LocalPath : uri.OriginalString);
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new InvalidMediaException($"file '{path}' does not exist.");
+        if (info.Length > _policy.MaxMediaBytes) throw TooLarge(info.Length, null);
+        return path;
+    }
+
     /// <summary>The canonical path if it lies under an allowed root (symbolic links resolved), else an access error.</summary>
     string CheckFile(string path)
     {

@@ -1,0 +1,198 @@
+using Glm4vSK.LocalEngine.Processing;
+using Glm4vSK.LocalEngine.Testing;
+using Glm4vSK.LocalEngine.Tests.Fixtures;
+using Glm4vSK.LocalEngine.Tests.Support;
+using Microsoft.Extensions.AI;
+using static TorchSharp.torch;
+
+namespace Glm4vSK.LocalEngine.Tests;
+
+/// <summary>
+/// messages → template → ids with placeholders expanded → pixels and grids → positions → engine, on the tiny fixture
+/// model given a small real-format tokenizer.
+/// </summary>
+public sealed class ProcessorEndToEndTests
+{
+    static readonly Lazy<string> ModelDir = new(() =>
+    {
+        string src = Path.Combine(FixtureRoot.Require(), "models", "glm4v-tiny");
+        string dir = RandomModels.NewTempDir("tiny-with-tokenizer");
+        foreach (var f in Directory.GetFiles(src)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        TinyTokenizer.Write(dir);
+        return dir;
+    });
+
+    static Glm4vEngine Engine => EngineCache.Get(ModelDir.Value, ScalarType.Float32);
+    static string CasePng(string name) => Path.Combine(FixtureRoot.Require(), "models", "glm4v-tiny", "cases", name);
+    static DataContent Png(string path) => new(File.ReadAllBytes(path), "image/png");
+
+    [Fact]
+    public async Task An_image_conversation_becomes_the_expected_ids_and_the_fixture_pixels()
+    {
+        var e = Engine;
+        var messages = new[] { new ChatMessage(ChatRole.User, [Png(CasePng("one_image.image0.png")), new TextContent("the cat")]) };
+        using var p = await e.Processor.PrepareAsync(messages);
+        Assert.Equal("[gMASK]<sop><|user|>\n<|begin_of_image|><|image|><|end_of_image|>the cat<|assistant|>\n", p.Text);
+
+        using var fixture = ModelCase.Open("glm4v-tiny/one_image");
+        var grid = Assert.Single(p.ImageGrids);
+        Assert.Equal(fixture.Grids("image_grid_thw")[0], grid);
+        using (var expected = fixture.Tensor("pixel_values"))
+            TensorAssert.Close("pixel_values", p.Inputs.PixelValues!, expected, 1e-6, 0);
+        int n = grid.TokenCount();
+        var c = e.Config;
+        var expectedIds = new List<int> { 280, 281, 297, '\n', c.ImageStartTokenId };
+        expectedIds.AddRange(Enumerable.Repeat(c.ImageTokenId, n));
+        expectedIds.Add(c.ImageEndTokenId);
+        expectedIds.AddRange(e.Processor.Tokenizer.Encode("the cat"));
+        expectedIds.AddRange([283, '\n']);
+        Assert.Equal(expectedIds, p.TokenIds);
+        // The fixture prompt holds the same number of placeholders for this image.
+        var caseIds = fixture.Long2D("input_ids");
+        Assert.Equal(n, Enumerable.Range(0, caseIds.GetLength(1)).Count(j => caseIds[0, j] == c.ImageTokenId));
+    }
+
+    [Fact]
+    public async Task The_fixture_prompt_with_processor_built_pixels_gives_the_fixture_logits()
+    {
+        var e = Engine;
+        using var fixture = ModelCase.Open("glm4v-tiny/two_images");
+        var images = new[] { "two_images.image0.png", "two_images.image1.png" }.Select(f => (AIContent)Png(CasePng(f))).ToList();
+        using var p = await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, images)]);
+        using var inputs = new ModelInputs(fixture.Long2D("input_ids"), fixture.Long2D("attention_mask"), p.Inputs.PixelValues!.clone(), p.ImageGrids);
+        using var scope = NewDisposeScope();
+        var logits = ModelFixtureTests.FullForward(e, inputs);
+        TensorAssert.Close("logits", logits, fixture.Tensor("logits"), 2e-4, 1e-4, inputs.AttentionMask);
+    }
+
+    [Fact]
+    public async Task Generation_streams_utf8_safe_text_that_decodes_the_same_as_the_ids()
+    {
+        var e = Engine;
+        var messages = new[]
+        {
+            new ChatMessage(ChatRole.System, "你好 😀"),
+            new ChatMessage(ChatRole.User, [Png(CasePng("two_images.image1.png")), new TextContent("What is this?")]),
+        };
+        var ids = new List<int>();
+        var text = new System.Text.StringBuilder();
+        await foreach (var t in e.GenerateAsync(messages, null, new SamplingOptions { MaxNewTokens = 24, DoSample = true, Seed = 4, Temperature = 1.3f }))
+        {
+            if (!t.IsStopToken) ids.Add(t.TokenId);
+            text.Append(t.TextDelta);
+        }
+        Assert.NotEmpty(ids);
+        Assert.Equal(e.Processor.Tokenizer.Decode(ids), text.ToString());
+    }
+
+    [Fact]
+    public async Task A_ten_second_synthetic_video_is_sampled_tokenized_and_run_through_the_model()
+    {
+        var e = Engine;
+        byte[] video = File.ReadAllBytes(SyntheticVideo.Make(10, 10, 64, 48));
+        var messages = new[] { new ChatMessage(ChatRole.User, [new DataContent(video, "video/mp4"), new TextContent("what happens")]) };
+        using var p = await e.Processor.PrepareAsync(messages);
+        var grid = Assert.Single(p.VideoGrids);
+        Assert.Equal(10, grid.T);                           // 10 s at 2 fps = 20 frames = 10 temporal patches
+        Assert.Empty(p.ImageGrids);
+        var c = e.Config;
+        var ids = p.TokenIds;
+        int start = ids.ToList().IndexOf(c.VideoStartTokenId), end = ids.ToList().IndexOf(c.VideoEndTokenId);
+        Assert.True(start >= 0 && end > start);
+        // Each temporal patch: <|begin_of_image|>, h·w/4 image ids, <|end_of_image|>, its timestamp ("0" … "9").
+        int at = start + 1, perFrame = grid.H * grid.W / 4;
+        for (int t = 0; t < grid.T; t++)
+        {
+            Assert.Equal(c.ImageStartTokenId, ids[at]);
+            Assert.All(ids.Skip(at + 1).Take(perFrame), id => Assert.Equal(c.ImageTokenId, id));
+            Assert.Equal(c.ImageEndTokenId, ids[at + 1 + perFrame]);
+            var stamp = e.Processor.Tokenizer.Encode(t.ToString());
+            Assert.Equal(stamp, ids.Skip(at + 2 + perFrame).Take(stamp.Count));
+            at += 2 + perFrame + stamp.Count;
+        }
+        Assert.Equal(end, at);
+        var kinds = RopeIndex.Classify(p.Inputs.InputIds, p.Inputs.AttentionMask, c);
+        Assert.Equal(grid.TokenCount(), Enumerable.Range(0, p.TokenCount).Count(j => kinds[0, j] == TokenKind.Video));
+
+        var tokens = await e.GenerateAllAsync(p.Inputs, new SamplingOptions { MaxNewTokens = 4, DoSample = false, IgnoreEos = true });
+        Assert.Equal(4, tokens[0].Count);
+    }
+
+    [Fact]
+    public async Task A_video_given_as_frames_is_paired_and_stamped_at_its_rate()
+    {
+        var e = Engine;
+        var frames = new[] { "video.video0.frame0.png", "video.video0.frame1.png", "video.video0.frame2.png" }.Select(f => (AIContent)Png(CasePng(f))).ToList();
+        var messages = new[] { new ChatMessage(ChatRole.User, [new VideoFramesContent(frames, framesPerSecond: 1), new TextContent("x")]) };
+        using var p = await e.Processor.PrepareAsync(messages);
+        Assert.Equal(2, Assert.Single(p.VideoGrids).T);     // 3 frames padded to 4 → 2 temporal patches
+        // Timestamps of the first frame of each pair at 1 fps: "0" and "2".
+        var c = e.Config;
+        var afterEnds = p.TokenIds.Select((id, i) => (id, i)).Where(x => x.id == c.ImageEndTokenId).Select(x => p.TokenIds[x.i + 1]).ToList();
+        Assert.Equal(new[] { (int)'0', (int)'2' }, afterEnds);
+    }
+
+    [Fact]
+    public async Task The_video_of_the_fixture_case_gives_its_pixels_and_embeddings()
+    {
+        var e = Engine;
+        using var fixture = ModelCase.Open("glm4v-tiny/video");
+        var frames = Enumerable.Range(0, 4).Select(k => (AIContent)Png(CasePng($"video.video0.frame{k}.png"))).ToList();
+        using var p = await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new VideoFramesContent(frames)])]);
+        Assert.Equal(fixture.Grids("video_grid_thw"), p.VideoGrids);
+        using var expected = fixture.Tensor("pixel_values_videos");
+        TensorAssert.Close("pixel_values_videos", p.Inputs.PixelValuesVideos!, expected, 1e-6, 0);
+    }
+
+    [Fact]
+    public async Task Pixel_limits_can_be_overridden_per_request()
+    {
+        var e = Engine;
+        var messages = new[] { new ChatMessage(ChatRole.User, [Png(CasePng("one_image.image0.png"))]) };
+        using var normal = await e.Processor.PrepareAsync(messages);
+        using var small = await e.Processor.PrepareAsync(messages, new PromptOptions { MaxPixels = 2 * 28 * 28 * 4 });
+        Assert.True(small.ImageGrids[0].PatchCount < normal.ImageGrids[0].PatchCount, $"{small.ImageGrids[0]} vs {normal.ImageGrids[0]}");
+        Assert.True(2L * small.ImageGrids[0].H * 14 * small.ImageGrids[0].W * 14 <= 2 * 28 * 28 * 4);
+        Assert.True(small.TokenCount < normal.TokenCount);
+    }
+
+    [Fact]
+    public async Task Bad_media_is_a_typed_error_naming_message_and_part_and_the_engine_keeps_working()
+    {
+        var e = Engine;
+        var good = Png(CasePng("one_image.image0.png"));
+        var corrupt = new DataContent(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3, 4 }, "image/png");
+        var ex = await Assert.ThrowsAsync<InvalidMediaException>(() => e.Processor.PrepareAsync(
+        [
+            new ChatMessage(ChatRole.User, [good, new TextContent("first")]),
+            new ChatMessage(ChatRole.Assistant, "ok"),
+            new ChatMessage(ChatRole.User, [new TextContent("and this?"), corrupt]),
+        ]));
+        Assert.Equal((2, 1), (ex.MessageIndex, ex.PartIndex));
+        Assert.Contains("message 2, part 1", ex.Message);
+
+        var audio = await Assert.ThrowsAsync<InvalidMediaException>(() => e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new DataContent(new byte[] { 1 }, "audio/wav")])]));
+        Assert.Equal((0, 0), (audio.MessageIndex, audio.PartIndex));
+
+        var noFrames = await Assert.ThrowsAsync<InvalidMediaException>(() => e.Processor.PrepareAsync(
+            [new ChatMessage(ChatRole.User, [new TextContent("v"), new DataContent(File.ReadAllBytes(SyntheticVideo.AudioOnly()), "video/mp4")])]));
+        Assert.Equal((0, 1), (noFrames.MessageIndex, noFrames.PartIndex));
+
+        await Assert.ThrowsAsync<InvalidModelInputException>(() => e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, "sneaky <|image|> markup")]));
+        await Assert.ThrowsAsync<MediaAccessDeniedException>(() => e.Processor.PrepareAsync(
+            [new ChatMessage(ChatRole.User, [new UriContent(new Uri(CasePng("one_image.image0.png")), "image/png")])]));
+
+        var tokens = await e.GenerateAllAsync((await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [good])])).Inputs,
+            new SamplingOptions { MaxNewTokens = 2, DoSample = false, IgnoreEos = true });
+        Assert.Equal(2, tokens[0].Count);
+    }
+
+    [Fact]
+    public async Task Local_files_are_read_under_an_allowed_root()
+    {
+        string dir = Path.GetDirectoryName(CasePng("one_image.image0.png"))!;
+        using var engine = Glm4vEngine.Load(ModelDir.Value, new EngineOptions { Processor = new ProcessorOptions { MediaAccess = new MediaAccessPolicy { AllowedFileRoots = [dir] } } });
+        using var p = await engine.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new UriContent(new Uri(CasePng("one_image.image0.png")), "image/png")])]);
+        Assert.Single(p.ImageGrids);
+    }
+}
