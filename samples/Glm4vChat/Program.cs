@@ -1,48 +1,99 @@
 using System.Diagnostics;
 using Glm4vSK.LocalEngine;
+using Glm4vSK.LocalEngine.Processing;
+using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
-// glm4v-chat: load a GLM-4V checkpoint and generate. This first version takes the prompt as token ids (the tokenizer,
-// chat template and image processor arrive with the processing issue): either --tokens "1,2,3" or --case NAME, which
-// replays a reference case stored in the model directory's cases/ folder (the fixture models have them), images included.
+// glm4v-chat: chat with a GLM-4V checkpoint about images and videos, or replay a reference case.
 var opts = Args.Parse(args);
 if (opts is null)
 {
     Console.Error.WriteLine("""
-        usage: glm4v-chat --model <dir | hub id> (--case <name> | --tokens "id,id,...") [--max-new-tokens N]
-                          [--device cpu|cuda[:N]] [--dtype float32|bfloat16|float16] [--sample --temperature T --top-p P --top-k K --seed S]
-        example: glm4v-chat --model ../shared/fixtures/models/glm4v-tiny --case one_image
+        usage: glm4v-chat --model <dir | hub id> [--image <file>]... [--video <file>] [--system <text>] [prompt]
+                          [--no-thinking] [--max-new-tokens N] [--min-pixels N] [--max-pixels N]
+                          [--device cpu|cuda[:N]] [--dtype float32|bfloat16|float16]
+                          [--sample] [--temperature T] [--top-p P] [--top-k K] [--seed S] [--demo-tokenizer]
+               glm4v-chat --model <dir> --case <name>        replay cases/<name>.safetensors (token ids + pixels)
+        Without a prompt, chats interactively (an empty line quits). --demo-tokenizer adds the small test tokenizer to a
+        checkpoint that has none (the tiny reference models: their weights are random, so is their answer).
         """);
     return 2;
 }
 
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 try
 {
+    string modelDir = ModelLocator.Resolve(opts.Model);
+    if (opts.DemoTokenizer) modelDir = DemoModel.WithTokenizer(modelDir);
     var sw = Stopwatch.StartNew();
-    await using var engine = await Glm4vEngine.LoadAsync(opts.Model, new EngineOptions { Device = opts.Device, DType = opts.DType });
+    var mediaRoots = opts.Images.Concat(opts.Video is null ? [] : [opts.Video]).Select(f => Path.GetDirectoryName(Path.GetFullPath(f))!).Distinct().ToList();
+    await using var engine = await Glm4vEngine.LoadAsync(modelDir, new EngineOptions
+    {
+        Device = opts.Device,
+        DType = opts.DType,
+        Processor = new ProcessorOptions { MediaAccess = new MediaAccessPolicy { AllowedFileRoots = mediaRoots } },
+    }, cancellationToken: cts.Token);
     Console.Error.WriteLine($"loaded {engine.Config.ModelType} ({engine.Config.Text.NumHiddenLayers} layers, {engine.DType}, {engine.Device.type}) in {sw.ElapsedMilliseconds} ms");
-    using var inputs = opts.Case is not null ? CaseInputs.Load(engine.ModelDirectory, opts.Case) : ModelInputs.FromTokens([opts.Tokens!], engine.Config.PadTokenId ?? 0);
     var sampling = new SamplingOptions
     {
-        MaxNewTokens = opts.MaxNewTokens,
-        DoSample = opts.Sample,
-        Temperature = opts.Temperature,
-        TopP = opts.TopP,
-        TopK = opts.TopK,
-        Seed = opts.Seed,
+        MaxNewTokens = opts.MaxNewTokens, DoSample = opts.Sample, Temperature = opts.Temperature, TopP = opts.TopP, TopK = opts.TopK, Seed = opts.Seed,
     };
-    using var cts = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-    sw.Restart();
-    int count = 0;
-    await foreach (var t in engine.GenerateAsync(inputs, sampling, cts.Token))
+
+    if (opts.Case is not null)
     {
-        Console.Write(inputs.BatchSize > 1 ? $"[{t.Sequence}]{t.TokenId} " : $"{t.TokenId} ");
-        count++;
-        if (t.FinishReason is { } why) Console.Error.Write($"\n(sequence {t.Sequence}: {why})");
+        using var inputs = CaseInputs.Load(engine.ModelDirectory, opts.Case);
+        await foreach (var t in engine.GenerateAsync(inputs, sampling with { IgnoreEos = true }, cts.Token))
+            Console.Write(inputs.BatchSize > 1 ? $"[{t.Sequence}]{t.TokenId} " : $"{t.TokenId} ");
+        Console.WriteLine();
+        return 0;
     }
-    Console.WriteLine();
-    Console.Error.WriteLine($"{count} tokens in {sw.ElapsedMilliseconds} ms");
+    if (!engine.HasProcessor)
+    {
+        Console.Error.WriteLine($"error: '{modelDir}' has no tokenizer.json; pass --demo-tokenizer to try the pipeline with the test tokenizer, or --case to replay token ids.");
+        return 1;
+    }
+
+    var history = new List<ChatMessage>();
+    if (opts.System is not null) history.Add(new ChatMessage(ChatRole.System, opts.System));
+    var promptOptions = new PromptOptions { EnableThinking = opts.NoThinking ? false : null, MinPixels = opts.MinPixels, MaxPixels = opts.MaxPixels };
+    bool first = true;
+    while (true)
+    {
+        string? text = opts.Prompt;
+        if (text is null)
+        {
+            Console.Error.Write("> ");
+            text = Console.ReadLine();
+            if (string.IsNullOrWhiteSpace(text)) break;
+        }
+        var contents = new List<AIContent>();
+        if (first)
+        {
+            foreach (var img in opts.Images) contents.Add(new UriContent(new Uri(Path.GetFullPath(img)), MediaType(img, "image")));
+            if (opts.Video is not null) contents.Add(new UriContent(new Uri(Path.GetFullPath(opts.Video)), MediaType(opts.Video, "video")));
+        }
+        contents.Add(new TextContent(text));
+        history.Add(new ChatMessage(ChatRole.User, contents));
+        first = false;
+
+        sw.Restart();
+        using var prompt = await engine.Processor.PrepareAsync(history, promptOptions, cts.Token);
+        var answer = new System.Text.StringBuilder();
+        int count = 0;
+        GenerationFinishReason? why = null;
+        await foreach (var t in engine.GenerateAsync(prompt.Inputs, sampling, cts.Token))
+        {
+            Console.Write(t.TextDelta);
+            answer.Append(t.TextDelta);
+            count++;
+            why = t.FinishReason ?? why;
+        }
+        Console.WriteLine();
+        Console.Error.WriteLine($"({prompt.TokenCount} prompt tokens, {count} generated in {sw.ElapsedMilliseconds} ms, {why})");
+        history.Add(new ChatMessage(ChatRole.Assistant, answer.ToString()));
+        if (opts.Prompt is not null) break;
+    }
     return 0;
 }
 catch (Glm4vException e)
@@ -56,21 +107,40 @@ catch (OperationCanceledException)
     return 130;
 }
 
-sealed record Args(string Model, string? Case, IReadOnlyList<int>? Tokens, int? MaxNewTokens, string Device, ScalarType? DType,
-    bool? Sample, float? Temperature, float? TopP, int? TopK, long? Seed)
+static string MediaType(string path, string kind) => Path.GetExtension(path).ToLowerInvariant() switch
+{
+    ".png" => "image/png",
+    ".jpg" or ".jpeg" => "image/jpeg",
+    ".webp" => "image/webp",
+    ".gif" => "image/gif",
+    ".bmp" => "image/bmp",
+    ".mp4" => "video/mp4",
+    ".webm" => "video/webm",
+    ".mkv" => "video/x-matroska",
+    ".mov" => "video/quicktime",
+    _ => kind + "/*",
+};
+
+sealed record Args(string Model, string? Case, string? Prompt, IReadOnlyList<string> Images, string? Video, string? System, bool NoThinking,
+    int? MaxNewTokens, long? MinPixels, long? MaxPixels, string Device, ScalarType? DType, bool? Sample, float? Temperature, float? TopP,
+    int? TopK, long? Seed, bool DemoTokenizer)
 {
     public static Args? Parse(string[] a)
     {
         var d = new Dictionary<string, string>();
         var flags = new HashSet<string>();
+        var images = new List<string>();
+        string? prompt = null;
         for (int i = 0; i < a.Length; i++)
         {
-            if (!a[i].StartsWith("--")) return null;
-            if (a[i] == "--sample") { flags.Add("sample"); continue; }
+            if (!a[i].StartsWith("--")) { if (prompt is not null) return null; prompt = a[i]; continue; }
+            string key = a[i][2..];
+            if (key is "sample" or "no-thinking" or "demo-tokenizer") { flags.Add(key); continue; }
             if (i + 1 >= a.Length) return null;
-            d[a[i][2..]] = a[++i];
+            if (key == "image") images.Add(a[++i]);
+            else d[key] = a[++i];
         }
-        if (!d.TryGetValue("model", out var model) || (d.ContainsKey("case") == d.ContainsKey("tokens"))) return null;
+        if (!d.TryGetValue("model", out var model)) return null;
         ScalarType? dtype = d.GetValueOrDefault("dtype") switch
         {
             null => null,
@@ -79,12 +149,30 @@ sealed record Args(string Model, string? Case, IReadOnlyList<int>? Tokens, int? 
             "float16" or "fp16" => ScalarType.Float16,
             _ => throw new ArgumentException("--dtype must be float32, bfloat16 or float16"),
         };
-        return new Args(model, d.GetValueOrDefault("case"),
-            d.TryGetValue("tokens", out var tk) ? tk.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList() : null,
-            d.TryGetValue("max-new-tokens", out var m) ? int.Parse(m) : 32, d.GetValueOrDefault("device") ?? "cpu", dtype,
-            flags.Contains("sample") ? true : null,
+        long? L(string k) => d.TryGetValue(k, out var v) ? long.Parse(v) : null;
+        return new Args(model, d.GetValueOrDefault("case"), prompt, images, d.GetValueOrDefault("video"), d.GetValueOrDefault("system"),
+            flags.Contains("no-thinking"), d.TryGetValue("max-new-tokens", out var m) ? int.Parse(m) : 256, L("min-pixels"), L("max-pixels"),
+            d.GetValueOrDefault("device") ?? "cpu", dtype, flags.Contains("sample") ? true : null,
             d.TryGetValue("temperature", out var t) ? float.Parse(t) : null, d.TryGetValue("top-p", out var p) ? float.Parse(p) : null,
-            d.TryGetValue("top-k", out var k) ? int.Parse(k) : null, d.TryGetValue("seed", out var s) ? long.Parse(s) : null);
+            d.TryGetValue("top-k", out var k) ? int.Parse(k) : null, d.TryGetValue("seed", out var s) ? long.Parse(s) : null, flags.Contains("demo-tokenizer"));
+    }
+}
+
+/// <summary>A temporary model directory: the checkpoint's files linked, plus the small test tokenizer.</summary>
+static class DemoModel
+{
+    public static string WithTokenizer(string modelDir)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "glm4v-chat-demo-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.GetFiles(modelDir))
+        {
+            string target = Path.Combine(dir, Path.GetFileName(f));
+            if (!File.Exists(target)) File.CreateSymbolicLink(target, Path.GetFullPath(f));
+        }
+        Glm4vSK.LocalEngine.Testing.TinyTokenizer.Write(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
+        return dir;
     }
 }
 
@@ -94,6 +182,7 @@ static class CaseInputs
     public static ModelInputs Load(string modelDir, string name)
     {
         string path = Path.Combine(modelDir, "cases", name + ".safetensors");
+        if (!File.Exists(path)) path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(modelDir, "config.json")))!, "cases", name + ".safetensors");
         using var f = SafetensorsFile.Open(path);
         long[,] L2(string n)
         {
