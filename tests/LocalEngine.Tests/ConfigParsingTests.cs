@@ -230,7 +230,7 @@ public sealed class ConfigParsingTests
         { "heads do not divide hidden", "text_config.num_attention_heads" },
         { "hidden_act unknown", "text_config.hidden_act" },
         { "vision num_heads does not divide", "vision_config.num_heads" },
-        { "vision spatial_merge_size 3", "vision_config.spatial_merge_size" },
+        { "vision spatial_merge_size 5", "vision_config.spatial_merge_size" },
         { "vision in_channels 4", "vision_config.in_channels" },
         { "moe experts per token too many", "text_config.num_experts_per_tok" },
     };
@@ -269,7 +269,7 @@ public sealed class ConfigParsingTests
             case "heads do not divide hidden": t["num_attention_heads"] = 6; break;
             case "hidden_act unknown": t["hidden_act"] = "tanh"; break;
             case "vision num_heads does not divide": v["num_heads"] = 5; break;
-            case "vision spatial_merge_size 3": v["spatial_merge_size"] = 3; break;
+            case "vision spatial_merge_size 5": v["spatial_merge_size"] = 5; break;
             case "vision in_channels 4": v["in_channels"] = 4; break;
             case "moe experts per token too many":
                 o["model_type"] = "glm4v_moe";

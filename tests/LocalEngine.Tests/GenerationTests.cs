@@ -18,7 +18,7 @@ public sealed class GenerationTests
         var rng = new Random(seed);
         int Text() => rng.Next(0, c.Text.VocabSize - 12);
         var row0 = new List<int> { Text(), Text(), c.ImageStartTokenId };
-        row0.AddRange(Enumerable.Repeat(c.ImageTokenId, g.TokenCount()));
+        row0.AddRange(Enumerable.Repeat(c.ImageTokenId, g.TokenCount(c.Vision.SpatialMergeSize)));
         row0.AddRange([c.ImageEndTokenId, Text(), Text(), Text()]);
         var row1 = Enumerable.Range(0, 9).Select(_ => Text()).ToList();
         using var gen = new TorchSharp.torch.Generator((ulong)seed);

@@ -13,32 +13,73 @@ namespace Glm4vSK.LocalEngine.Tests;
 /// </summary>
 public sealed class ProcessorEndToEndTests
 {
-    static readonly Lazy<string> ModelDir = new(() =>
+    static readonly Lazy<string> ModelDir = new(() => RandomModels.Dir("e2e-with-tokenizer", TinyCheckpoint.FixtureShapedConfig, ScalarType.Float32, 1, dir =>
     {
-        string src = Path.Combine(FixtureRoot.Require(), "models", "glm4v-tiny");
-        string dir = RandomModels.NewTempDir("tiny-with-tokenizer");
-        foreach (var f in Directory.GetFiles(src)) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        TinyCheckpoint.WritePreprocessorConfig(dir);
         TinyTokenizer.Write(dir);
-        return dir;
-    });
+    }));
 
     static Glm4vEngine Engine => EngineCache.Get(ModelDir.Value, ScalarType.Float32);
-    static string CasePng(string name) => Path.Combine(FixtureRoot.Require(), "models", "glm4v-tiny", "cases", name);
     static DataContent Png(string path) => new(File.ReadAllBytes(path), "image/png");
+
+    /// <summary>A W×H PNG of a smooth pattern (different per seed) written into the run's temp folder.</summary>
+    static string SyntheticPng(int width, int height, int seed)
+    {
+        var rgb = new byte[width * height * 3];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width + x) * 3;
+                rgb[i] = (byte)(x * 255 / Math.Max(1, width - 1));
+                rgb[i + 1] = (byte)(y * 255 / Math.Max(1, height - 1));
+                rgb[i + 2] = (byte)((x * 7 + y * 13 + seed * 53) % 256);
+            }
+        string path = Path.Combine(RandomModels.NewTempDir("png"), $"img{seed}.png");
+        File.WriteAllBytes(path, TestImages.Png(width, height, 3, rgb));
+        return path;
+    }
+
+    /// <summary>Dense fixture cases with image PNGs, their pixel_values and logits.</summary>
+    public static TheoryData<string> DenseImageCases() => new(ModelCase.DiscoverIds().Where(id =>
+    {
+        var parts = id.Split('/');
+        string modelDir = Path.Combine(FixtureRoot.Require(), "models", parts[0]);
+        using var c = ModelCase.Open(id);
+        return Glm4vConfig.Load(modelDir).Decoder == DecoderKind.Dense && c.Has("pixel_values") && c.Has("logits")
+               && CaseMedia.Find(modelDir, parts[1]).Images.Count > 0 && CaseMedia.Find(modelDir, parts[1]).Videos.Count == 0;
+    }));
+
+    /// <summary>Fixture cases whose video is given as frame PNGs, with their pixel_values_videos.</summary>
+    public static TheoryData<string> VideoCases() => new(ModelCase.DiscoverIds().Where(id =>
+    {
+        var parts = id.Split('/');
+        using var c = ModelCase.Open(id);
+        return c.Has("pixel_values_videos") && CaseMedia.Find(Path.Combine(FixtureRoot.Require(), "models", parts[0]), parts[1]).Videos.Count > 0;
+    }));
+
+    /// <summary>A processor for a fixture model dir, with the test tokenizer laid out for its token ids (skips if it cannot be).</summary>
+    static Glm4vProcessor ProcessorFor(string modelDir)
+    {
+        var config = Glm4vConfig.Load(modelDir);
+        if (TinyTokenizer.AddedFor(config) is null) Assert.Skip($"the test tokenizer cannot use the token ids of '{modelDir}'.");
+        string dir = RandomModels.NewTempDir("tokenizer-for-case");
+        TinyTokenizer.Write(dir, config);
+        return new Glm4vProcessor(config, Glm4vTokenizer.Load(dir), ChatTemplates.For(ChatTemplateFamily.Glm41v),
+            ImageProcessor.Load(modelDir), VideoSamplingRule.Glm4v);
+    }
 
     [Fact]
     public async Task An_image_conversation_becomes_the_expected_ids_and_the_fixture_pixels()
     {
         var e = Engine;
-        var messages = new[] { new ChatMessage(ChatRole.User, [Png(CasePng("one_image.image0.png")), new TextContent("the cat")]) };
+        var messages = new[] { new ChatMessage(ChatRole.User, [Png(SyntheticPng(90, 60, 1)), new TextContent("the cat")]) };
         using var p = await e.Processor.PrepareAsync(messages);
         Assert.Equal("[gMASK]<sop><|user|>\n<|begin_of_image|><|image|><|end_of_image|>the cat<|assistant|>\n", p.Text);
 
-        using var fixture = ModelCase.Open("glm4v-tiny/one_image");
+        // 90×60 is below the 12544-pixel minimum (counting two frames): β = √(12544 / (2·60·90)), sides ceil(·β/28)·28 = 84 × 112.
         var grid = Assert.Single(p.ImageGrids);
-        Assert.Equal(fixture.Grids("image_grid_thw")[0], grid);
-        using (var expected = fixture.Tensor("pixel_values"))
-            TensorAssert.Close("pixel_values", p.Inputs.PixelValues!, expected, 1e-6, 0);
+        Assert.Equal(new GridThw(1, 6, 8), grid);
+        Assert.Equal(new long[] { 48, 1176 }, p.Inputs.PixelValues!.shape);
         int n = grid.TokenCount();
         var c = e.Config;
         var expectedIds = new List<int> { 280, 281, 297, '\n', c.ImageStartTokenId };
@@ -47,22 +88,29 @@ public sealed class ProcessorEndToEndTests
         expectedIds.AddRange(e.Processor.Tokenizer.Encode("the cat"));
         expectedIds.AddRange([283, '\n']);
         Assert.Equal(expectedIds, p.TokenIds);
-        // The fixture prompt holds the same number of placeholders for this image.
-        var caseIds = fixture.Long2D("input_ids");
-        Assert.Equal(n, Enumerable.Range(0, caseIds.GetLength(1)).Count(j => caseIds[0, j] == c.ImageTokenId));
     }
 
-    [Fact]
-    public async Task The_fixture_prompt_with_processor_built_pixels_gives_the_fixture_logits()
+    [Theory, MemberData(nameof(DenseImageCases))]
+    public async Task The_case_prompt_with_processor_built_pixels_gives_the_case_logits(string caseId)
     {
-        var e = Engine;
-        using var fixture = ModelCase.Open("glm4v-tiny/two_images");
-        var images = new[] { "two_images.image0.png", "two_images.image1.png" }.Select(f => (AIContent)Png(CasePng(f))).ToList();
-        using var p = await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, images)]);
-        using var inputs = new ModelInputs(fixture.Long2D("input_ids"), fixture.Long2D("attention_mask"), p.Inputs.PixelValues!.clone(), p.ImageGrids);
+        using var fixture = ModelCase.Open(caseId);
+        var media = CaseMedia.Find(fixture.ModelDir, fixture.Name);
+        var processor = ProcessorFor(fixture.ModelDir);
+        // All images of the case in prompt order, one user message (the processor's pixels and grids for them).
+        using var p = await processor.PrepareAsync([new ChatMessage(ChatRole.User, media.Images.Select(f => (AIContent)Png(f)).ToList())]);
+        Assert.Equal(fixture.Grids("image_grid_thw"), p.ImageGrids);
+        using (var expected = fixture.Tensor("pixel_values"))
+            TensorAssert.Close("pixel_values", p.Inputs.PixelValues!, expected, 1e-6, 0);
+        var caseIds = fixture.Long2D("input_ids");
+        var config = Glm4vConfig.Load(fixture.ModelDir);
+        int placeholders = p.TokenIds.Count(id => id == config.ImageTokenId);
+        Assert.Equal(Enumerable.Range(0, caseIds.GetLength(0)).Sum(i => Enumerable.Range(0, caseIds.GetLength(1)).Count(j => caseIds[i, j] == config.ImageTokenId)), placeholders);
+        var e = EngineCache.GetOrSkip(fixture.ModelDir, ScalarType.Float32);
+        using var inputs = new ModelInputs(caseIds, fixture.Long2D("attention_mask"), p.Inputs.PixelValues!.clone(), p.ImageGrids);
         using var scope = NewDisposeScope();
         var logits = ModelFixtureTests.FullForward(e, inputs);
-        TensorAssert.Close("logits", logits, fixture.Tensor("logits"), 2e-4, 1e-4, inputs.AttentionMask);
+        var (atol, rtol) = fixture.Tolerance("logits", 2e-4, 1e-4);
+        TensorAssert.Close("logits", logits, fixture.Tensor("logits"), atol, rtol, inputs.AttentionMask);
     }
 
     [Fact]
@@ -72,7 +120,7 @@ public sealed class ProcessorEndToEndTests
         var messages = new[]
         {
             new ChatMessage(ChatRole.System, "你好 😀"),
-            new ChatMessage(ChatRole.User, [Png(CasePng("two_images.image1.png")), new TextContent("What is this?")]),
+            new ChatMessage(ChatRole.User, [Png(SyntheticPng(64, 40, 2)), new TextContent("What is this?")]),
         };
         var ids = new List<int>();
         var text = new System.Text.StringBuilder();
@@ -122,7 +170,7 @@ public sealed class ProcessorEndToEndTests
     public async Task A_video_given_as_frames_is_paired_and_stamped_at_its_rate()
     {
         var e = Engine;
-        var frames = new[] { "video.video0.frame0.png", "video.video0.frame1.png", "video.video0.frame2.png" }.Select(f => (AIContent)Png(CasePng(f))).ToList();
+        var frames = Enumerable.Range(0, 3).Select(k => (AIContent)Png(SyntheticPng(84, 56, 10 + k))).ToList();
         var messages = new[] { new ChatMessage(ChatRole.User, [new VideoFramesContent(frames, framesPerSecond: 1), new TextContent("x")]) };
         using var p = await e.Processor.PrepareAsync(messages);
         Assert.Equal(2, Assert.Single(p.VideoGrids).T);     // 3 frames padded to 4 → 2 temporal patches
@@ -132,13 +180,14 @@ public sealed class ProcessorEndToEndTests
         Assert.Equal(new[] { (int)'0', (int)'2' }, afterEnds);
     }
 
-    [Fact]
-    public async Task The_video_of_the_fixture_case_gives_its_pixels_and_embeddings()
+    [Theory, MemberData(nameof(VideoCases))]
+    public async Task Case_videos_given_as_frames_give_the_case_pixels(string caseId)
     {
-        var e = Engine;
-        using var fixture = ModelCase.Open("glm4v-tiny/video");
-        var frames = Enumerable.Range(0, 4).Select(k => (AIContent)Png(CasePng($"video.video0.frame{k}.png"))).ToList();
-        using var p = await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new VideoFramesContent(frames)])]);
+        using var fixture = ModelCase.Open(caseId);
+        var media = CaseMedia.Find(fixture.ModelDir, fixture.Name);
+        var processor = ProcessorFor(fixture.ModelDir);
+        var contents = media.Videos.Select(v => (AIContent)new VideoFramesContent(v.Select(f => (AIContent)Png(f)).ToList())).ToList();
+        using var p = await processor.PrepareAsync([new ChatMessage(ChatRole.User, contents)]);
         Assert.Equal(fixture.Grids("video_grid_thw"), p.VideoGrids);
         using var expected = fixture.Tensor("pixel_values_videos");
         TensorAssert.Close("pixel_values_videos", p.Inputs.PixelValuesVideos!, expected, 1e-6, 0);
@@ -148,7 +197,7 @@ public sealed class ProcessorEndToEndTests
     public async Task Pixel_limits_can_be_overridden_per_request()
     {
         var e = Engine;
-        var messages = new[] { new ChatMessage(ChatRole.User, [Png(CasePng("one_image.image0.png"))]) };
+        var messages = new[] { new ChatMessage(ChatRole.User, [Png(SyntheticPng(300, 200, 3))]) };
         using var normal = await e.Processor.PrepareAsync(messages);
         using var small = await e.Processor.PrepareAsync(messages, new PromptOptions { MaxPixels = 2 * 28 * 28 * 4 });
         Assert.True(small.ImageGrids[0].PatchCount < normal.ImageGrids[0].PatchCount, $"{small.ImageGrids[0]} vs {normal.ImageGrids[0]}");
@@ -160,7 +209,8 @@ public sealed class ProcessorEndToEndTests
     public async Task Bad_media_is_a_typed_error_naming_message_and_part_and_the_engine_keeps_working()
     {
         var e = Engine;
-        var good = Png(CasePng("one_image.image0.png"));
+        string goodPath = SyntheticPng(60, 60, 4);
+        var good = Png(goodPath);
         var corrupt = new DataContent(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3, 4 }, "image/png");
         var ex = await Assert.ThrowsAsync<InvalidMediaException>(() => e.Processor.PrepareAsync(
         [
@@ -180,7 +230,7 @@ public sealed class ProcessorEndToEndTests
 
         await Assert.ThrowsAsync<InvalidModelInputException>(() => e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, "sneaky <|image|> markup")]));
         await Assert.ThrowsAsync<MediaAccessDeniedException>(() => e.Processor.PrepareAsync(
-            [new ChatMessage(ChatRole.User, [new UriContent(new Uri(CasePng("one_image.image0.png")), "image/png")])]));
+            [new ChatMessage(ChatRole.User, [new UriContent(new Uri(goodPath), "image/png")])]));
 
         var tokens = await e.GenerateAllAsync((await e.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [good])])).Inputs,
             new SamplingOptions { MaxNewTokens = 2, DoSample = false, IgnoreEos = true });
@@ -190,9 +240,9 @@ public sealed class ProcessorEndToEndTests
     [Fact]
     public async Task Local_files_are_read_under_an_allowed_root()
     {
-        string dir = Path.GetDirectoryName(CasePng("one_image.image0.png"))!;
-        using var engine = Glm4vEngine.Load(ModelDir.Value, new EngineOptions { Processor = new ProcessorOptions { MediaAccess = new MediaAccessPolicy { AllowedFileRoots = [dir] } } });
-        using var p = await engine.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new UriContent(new Uri(CasePng("one_image.image0.png")), "image/png")])]);
+        string png = SyntheticPng(50, 70, 5);
+        using var engine = Glm4vEngine.Load(ModelDir.Value, new EngineOptions { Processor = new ProcessorOptions { MediaAccess = new MediaAccessPolicy { AllowedFileRoots = [Path.GetDirectoryName(png)!] } } });
+        using var p = await engine.Processor.PrepareAsync([new ChatMessage(ChatRole.User, [new UriContent(new Uri(png), "image/png")])]);
         Assert.Single(p.ImageGrids);
     }
 }

@@ -17,8 +17,13 @@ public static class RandomModels
     };
 
     /// <summary>A model directory for <paramref name="config"/> (cached by <paramref name="name"/>).</summary>
-    public static string Dir(string name, Func<JsonObject> config, ScalarType dtype = ScalarType.Float32, int shards = 1) =>
-        Dirs.GetOrAdd(name, n => new Lazy<string>(() => TinyCheckpoint.Write(Path.Combine(Root, n), config(), dtype, shards))).Value;
+    public static string Dir(string name, Func<JsonObject> config, ScalarType dtype = ScalarType.Float32, int shards = 1, Action<string>? extra = null) =>
+        Dirs.GetOrAdd(name, n => new Lazy<string>(() =>
+        {
+            string dir = TinyCheckpoint.Write(Path.Combine(Root, n), config(), dtype, shards);
+            extra?.Invoke(dir);
+            return dir;
+        })).Value;
 
     /// <summary>A fresh empty temp directory under the run's root.</summary>
     public static string NewTempDir(string prefix)
@@ -35,5 +40,13 @@ public static class RandomModels
         ["l3-h96-gqa3-theta5e5"] = () => TinyCheckpoint.Config(layers: 3, hidden: 96, heads: 3, kvHeads: 1, mropeSection: [2, 3, 3], ropeTheta: 500000),
         ["l2-h128-mrope2-legacy"] = () => TinyCheckpoint.Config(layers: 2, hidden: 128, heads: 2, kvHeads: 1, mropeSection: [8, 8], legacyRope: true, imageSize: 84),
         ["l2-vision3-flat"] = () => TinyCheckpoint.Config(layers: 2, hidden: 64, heads: 4, kvHeads: 2, visionDepth: 3, visionHidden: 48, visionHeads: 3, flat: true),
+        // transformers' own tiny test config merges 1×1 patches (no 2×2 downsampling).
+        ["l2-merge1-fullrope"] = () =>
+        {
+            var c = TinyCheckpoint.Config(layers: 2, hidden: 64, heads: 4, kvHeads: 1, mropeSection: [4, 2, 2], imageSize: 56);
+            c["vision_config"]!["spatial_merge_size"] = 1;
+            c["text_config"]!["rope_parameters"]!["partial_rotary_factor"] = 1.0;   // every channel rotates
+            return c;
+        },
     };
 }

@@ -15,7 +15,8 @@ public static class TinyCheckpoint
     /// <summary>A small dense config; override any field through <paramref name="text"/> / <paramref name="vision"/> / <paramref name="top"/>.</summary>
     public static JsonObject Config(int layers = 2, int hidden = 64, int heads = 4, int kvHeads = 2, int vocab = 320,
         int[]? mropeSection = null, double ropeTheta = 10000, int intermediate = 128, int visionDepth = 2, int visionHidden = 32,
-        int visionHeads = 4, int imageSize = 112, int maxPositions = 4096, bool legacyRope = false, bool flat = false)
+        int visionHeads = 4, int imageSize = 112, int maxPositions = 4096, bool legacyRope = false, bool flat = false,
+        int? visionIntermediate = null)
     {
         int headDim = hidden / heads;
         mropeSection ??= DefaultSection(headDim / 2 / 2);
@@ -62,7 +63,7 @@ public static class TinyCheckpoint
             ["spatial_merge_size"] = 2,
             ["temporal_patch_size"] = 2,
             ["out_hidden_size"] = hidden,
-            ["intermediate_size"] = intermediate,
+            ["intermediate_size"] = visionIntermediate ?? intermediate,
         };
         var top = new JsonObject
         {
@@ -84,6 +85,29 @@ public static class TinyCheckpoint
         return top;
     }
 
+    /// <summary>
+    /// The shape of the reference "glm4v-tiny" model (vocabulary 300, hidden 128, 2 layers, 4 heads / 2 KV heads,
+    /// mrope [2, 3, 3], vision depth 2 × 32, image ids 290–295, pad 296, eos 296/297), with random weights of our own.
+    /// </summary>
+    public static JsonObject FixtureShapedConfig()
+    {
+        var c = Config(layers: 2, hidden: 128, heads: 4, kvHeads: 2, vocab: 300, mropeSection: [2, 3, 3], intermediate: 256,
+            visionDepth: 2, visionHidden: 32, visionHeads: 4, imageSize: 112, visionIntermediate: 96);
+        var text = (JsonObject)c["text_config"]!;
+        text["head_dim"] = 32;
+        text["rope_theta"] = 10000.0;
+        text["partial_rotary_factor"] = 0.5;
+        return c;
+    }
+
+    /// <summary>The image processor's class defaults, as the checkpoints' preprocessor_config.json writes them.</summary>
+    public static void WritePreprocessorConfig(string dir) => File.WriteAllText(Path.Combine(dir, "preprocessor_config.json"), """
+        {"image_processor_type": "Glm4vImageProcessor", "processor_class": "Glm4vProcessor", "do_resize": true, "resample": 3,
+         "size": {"shortest_edge": 12544, "longest_edge": 11760000}, "do_rescale": true, "rescale_factor": 0.00392156862745098,
+         "do_normalize": true, "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_std": [0.26862954, 0.26130258, 0.27577711],
+         "do_convert_rgb": true, "patch_size": 14, "temporal_patch_size": 2, "merge_size": 2}
+        """);
+
     static int[] DefaultSection(int half) => [half - 2 * (half / 3), half / 3, half / 3];
 
     /// <summary>Writes a random checkpoint for <paramref name="config"/> into <paramref name="dir"/>.</summary>
@@ -101,6 +125,13 @@ public static class TinyCheckpoint
         try
         {
             if (shards <= 1) SafetensorsWriter.Write(Path.Combine(dir, Checkpoint.SingleFileName), tensors);
+            else if (shards == 2)
+            {
+                // The hub layout the reference fixtures use: the language model first, then the vision tower and lm_head.
+                var text = tensors.Where(t => t.Key.StartsWith("model.language_model.", StringComparison.Ordinal)).ToList();
+                var rest = tensors.Where(t => !t.Key.StartsWith("model.language_model.", StringComparison.Ordinal)).ToList();
+                SafetensorsWriter.WriteSharded(dir, [text, rest]);
+            }
             else
             {
                 int per = (tensors.Count + shards - 1) / shards;

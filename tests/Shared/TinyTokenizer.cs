@@ -44,15 +44,44 @@ public static class TinyTokenizer
     public const string SplitPattern =
         @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-    public static JsonObject Json()
+    /// <summary>
+    /// The added tokens, with the media and padding ids taken from <paramref name="config"/> when given (the other markup
+    /// moves to the lowest free ids from 280 up); null when the config's ids collide with the byte and merge ids.
+    /// </summary>
+    public static (string Content, int Id)[]? AddedFor(Glm4vConfig? config)
     {
+        if (config is null) return Added;
+        var fixedIds = new Dictionary<string, int>
+        {
+            ["<|begin_of_image|>"] = config.ImageStartTokenId, ["<|end_of_image|>"] = config.ImageEndTokenId,
+            ["<|begin_of_video|>"] = config.VideoStartTokenId, ["<|end_of_video|>"] = config.VideoEndTokenId,
+            ["<|image|>"] = config.ImageTokenId, ["<|video|>"] = config.VideoTokenId,
+        };
+        if (config.PadTokenId is int pad) fixedIds["<|endoftext|>"] = pad;
+        if (fixedIds.Values.Any(id => id < 280) || fixedIds.Values.Distinct().Count() != fixedIds.Count) return null;
+        var used = new HashSet<int>(fixedIds.Values);
+        int next = 280;
+        var result = new List<(string, int)>();
+        foreach (var (content, _) in Added)
+        {
+            if (fixedIds.TryGetValue(content, out int id)) { result.Add((content, id)); continue; }
+            while (used.Contains(next)) next++;
+            used.Add(next);
+            result.Add((content, next));
+        }
+        return result.ToArray();
+    }
+
+    public static JsonObject Json(Glm4vConfig? config = null)
+    {
+        var addedTokens = AddedFor(config) ?? throw new ArgumentException("The config's media ids collide with the byte-level ids 0–279.");
         var vocab = new JsonObject();
         for (int b = 0; b < 256; b++) vocab[B((byte)b)] = b;
         int id = 256;
         foreach (var (a, c) in Merges) vocab[a + c] = id++;
         if (id != 280) throw new InvalidOperationException($"merges end at {id}, expected 280");
         var added = new JsonArray();
-        foreach (var (content, tid) in Added)
+        foreach (var (content, tid) in addedTokens)
             added.Add(new JsonObject { ["id"] = tid, ["content"] = content, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true });
         return new JsonObject
         {
@@ -87,10 +116,10 @@ public static class TinyTokenizer
     }
 
     /// <summary>Writes tokenizer.json (and a minimal tokenizer_config.json) into <paramref name="dir"/>.</summary>
-    public static void Write(string dir)
+    public static void Write(string dir, Glm4vConfig? config = null)
     {
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), Json().ToJsonString());
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), Json(config).ToJsonString());
         File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"),
             new JsonObject { ["tokenizer_class"] = "PreTrainedTokenizerFast", ["eos_token"] = "<|endoftext|>", ["pad_token"] = "<|endoftext|>", ["padding_side"] = "left" }.ToJsonString());
     }

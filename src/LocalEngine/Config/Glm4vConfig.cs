@@ -61,8 +61,8 @@ public sealed record Glm4vConfig
         var vision = VisionConfig.Parse(j.Object("vision_config") ?? new ConfigJson(j.File, new System.Text.Json.Nodes.JsonObject(), "vision_config"));
         if (vision.OutHiddenSize != text.HiddenSize)
             throw j.Error("vision_config.out_hidden_size", $"{vision.OutHiddenSize} differs from the text hidden_size {text.HiddenSize}.");
-        if (vision.SpatialMergeSize != 2)
-            throw j.Error("vision_config.spatial_merge_size", $"only 2 is supported, found {vision.SpatialMergeSize}.");
+        if (vision.SpatialMergeSize is < 1 or > 4)
+            throw j.Error("vision_config.spatial_merge_size", $"must be between 1 and 4, found {vision.SpatialMergeSize}.");
 
         int Token(string key, int fallback)
         {

@@ -1,15 +1,21 @@
+using Glm4vSK.LocalEngine.Testing;
 using Glm4vSK.LocalEngine.Tests.Fixtures;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Tests.Support;
 
-/// <summary>The fixture model directories used by the loading tests, and helpers to rewrite their weights.</summary>
+/// <summary>
+/// Model directories for the loading tests — random checkpoints shaped like the reference tiny model, written by the
+/// tests themselves so that they hold for any fixture set — and helpers to rewrite their weights.
+/// </summary>
 public static class TestModels
 {
-    /// <summary>fp32, two shards + index.</summary>
-    public static string TinySharded => Model("glm4v-tiny");
+    /// <summary>fp32, two shards + index, with generation and preprocessor configs.</summary>
+    public static string TinySharded => RandomModels.Dir("fixture-shaped-sharded", TinyCheckpoint.FixtureShapedConfig, ScalarType.Float32, shards: 2, WithPreprocessor);
     /// <summary>BF16, single file.</summary>
-    public static string TinyBf16 => Model("glm4v-tiny-bf16");
+    public static string TinyBf16 => RandomModels.Dir("fixture-shaped-bf16", TinyCheckpoint.FixtureShapedConfig, ScalarType.BFloat16, shards: 1, WithPreprocessor);
+
+    static void WithPreprocessor(string dir) => TinyCheckpoint.WritePreprocessorConfig(dir);
 
     public static string Model(string name)
     {
