@@ -237,6 +237,31 @@ public sealed class ProcessorEndToEndTests
         Assert.Equal(2, tokens[0].Count);
     }
 
+    public static TheoryData<string> BadImageKinds() => new(["empty", "corrupt", "truncated", "zero-size", "1x50000", "30000x30000", "pdf"]);
+
+    [Theory, MemberData(nameof(BadImageKinds))]
+    public async Task Every_kind_of_bad_image_is_refused_with_its_message_and_part(string kind)
+    {
+        byte[] good = File.ReadAllBytes(SyntheticPng(40, 30, 6));
+        byte[] bytes = kind switch
+        {
+            "empty" => [],
+            "corrupt" => [.. good.Take(16), .. Enumerable.Repeat((byte)0x5A, 200)],
+            "truncated" => good[..(good.Length / 2)],
+            "zero-size" => TestImages.PngHeaderOnly(0, 0),
+            "1x50000" => TestImages.Png(1, 50000, 3, new byte[50000 * 3]),
+            "30000x30000" => TestImages.PngHeaderOnly(30000, 30000),
+            _ => "%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n"u8.ToArray(),
+        };
+        var ex = await Assert.ThrowsAsync<InvalidMediaException>(() => Engine.Processor.PrepareAsync(
+        [
+            new ChatMessage(ChatRole.System, "be brief"),
+            new ChatMessage(ChatRole.User, [new TextContent("look:"), new DataContent(good, "image/png"), new DataContent(bytes, "image/png")]),
+        ]));
+        Assert.Equal((1, 2), (ex.MessageIndex, ex.PartIndex));
+        Assert.StartsWith("message 1, part 2: ", ex.Message);
+    }
+
     [Fact]
     public async Task Local_files_are_read_under_an_allowed_root()
     {
