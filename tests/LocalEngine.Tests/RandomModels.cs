@@ -40,6 +40,8 @@ public static class RandomModels
         ["l3-h96-gqa3-theta5e5"] = () => TinyCheckpoint.Config(layers: 3, hidden: 96, heads: 3, kvHeads: 1, mropeSection: [2, 3, 3], ropeTheta: 500000),
         ["l2-h128-mrope2-legacy"] = () => TinyCheckpoint.Config(layers: 2, hidden: 128, heads: 2, kvHeads: 1, mropeSection: [8, 8], legacyRope: true, imageSize: 84),
         ["l2-vision3-flat"] = () => TinyCheckpoint.Config(layers: 2, hidden: 64, heads: 4, kvHeads: 2, visionDepth: 3, visionHidden: 48, visionHeads: 3, flat: true),
+        ["moe-e8-top2"] = () => TinyCheckpoint.MoeConfig(),
+        ["moe-e16-top4-groups4-scaled"] = () => TinyCheckpoint.MoeConfig(layers: 3, experts: 16, topK: 4, nGroup: 4, topkGroup: 2, routedScaling: 2.5, normTopk: false, sharedExperts: 2, headDim: 16, mropeSection: [2, 1, 1]),
         // transformers' own tiny test config merges 1×1 patches (no 2×2 downsampling).
         ["l2-merge1-fullrope"] = () =>
         {

@@ -85,6 +85,30 @@ public static class TinyCheckpoint
         return top;
     }
 
+    /// <summary>A small <c>glm4v_moe</c> config (half-split rotary, head_dim ≠ hidden/heads, dense layer 0, MoE above).</summary>
+    public static JsonObject MoeConfig(int layers = 2, int hidden = 64, int heads = 4, int headDim = 32, int kvHeads = 2, int experts = 8,
+        int topK = 2, int nGroup = 1, int topkGroup = 1, double routedScaling = 1.0, bool normTopk = true, int sharedExperts = 1,
+        int moeIntermediate = 32, int[]? mropeSection = null)
+    {
+        var c = Config(layers: layers, hidden: hidden, heads: heads, kvHeads: kvHeads, mropeSection: mropeSection ?? [2, 3, 3]);
+        c["model_type"] = "glm4v_moe";
+        c["architectures"] = new JsonArray("Glm4vMoeForConditionalGeneration");
+        var t = (JsonObject)c["text_config"]!;
+        t["model_type"] = "glm4v_moe_text";
+        t["head_dim"] = headDim;
+        t["n_routed_experts"] = experts;
+        t["num_experts_per_tok"] = topK;
+        t["n_group"] = nGroup;
+        t["topk_group"] = topkGroup;
+        t["routed_scaling_factor"] = routedScaling;
+        t["norm_topk_prob"] = normTopk;
+        t["n_shared_experts"] = sharedExperts;
+        t["moe_intermediate_size"] = moeIntermediate;
+        t["first_k_dense_replace"] = 1;
+        t["use_qk_norm"] = false;
+        return c;
+    }
+
     /// <summary>
     /// The shape of the reference "glm4v-tiny" model (vocabulary 300, hidden 128, 2 layers, 4 heads / 2 KV heads,
     /// mrope [2, 3, 3], vision depth 2 × 32, image ids 290–295, pad 296, eos 296/297), with random weights of our own.
@@ -121,7 +145,7 @@ public static class TinyCheckpoint
         var gen = new TorchSharp.torch.Generator((ulong)seed);
         var tensors = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, shape) in Glm4vModel.ExpectedTensors(parsed))
-            tensors.Add(new(name, Random(name, shape, gen).to(dtype)));
+            tensors.Add(new(name, name.EndsWith("e_score_correction_bias", StringComparison.Ordinal) ? Random(name, shape, gen) : Random(name, shape, gen).to(dtype))); // fp32, as the hub keeps it
         try
         {
             if (shards <= 1) SafetensorsWriter.Write(Path.Combine(dir, Checkpoint.SingleFileName), tensors);
@@ -154,6 +178,8 @@ public static class TinyCheckpoint
         else if (name.EndsWith(".bias")) t = 0.05 * n;
         else if (name.Contains("embed_tokens") || name.Contains("position_embedding")) t = 0.5 * n;
         else if (name.Contains("patch_embed")) t = 0.02 * n;
+        else if (name.EndsWith("mlp.gate.weight")) t = 0.4 * n;                     // router
+        else if (name.EndsWith("e_score_correction_bias")) t = 0.1 * n;
         else t = n / Math.Sqrt(shape.Skip(1).Aggregate(1L, (a, b) => a * b));
         return t.MoveToOuterDisposeScope();
     }

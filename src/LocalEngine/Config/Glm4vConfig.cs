@@ -39,6 +39,16 @@ public sealed record Glm4vConfig
     internal static Glm4vConfig Parse(ConfigJson j)
     {
         string modelType = j.OptString("model_type") ?? throw j.Error("model_type", "required field is missing.");
+        if (j.Object("quantization_config") is { } q)
+        {
+            string method = q.OptString("quant_method") ?? "unknown";
+            string detail = q.OptString("format") ?? q.OptString("fmt") ?? "";
+            bool fp8 = method.Contains("fp8", StringComparison.OrdinalIgnoreCase) || detail.Contains("float", StringComparison.OrdinalIgnoreCase)
+                       || method == "compressed-tensors";
+            throw new UnsupportedModelException(modelType, fp8
+                ? $"config.json: this is an FP8 checkpoint (quantization_config.quant_method '{method}'), as GLM-4.5V-FP8 / GLM-4.6V-FP8 are; FP8 weights are not supported yet — use the BF16 checkpoint."
+                : $"config.json: quantized checkpoints (quantization_config.quant_method '{method}') are not supported; use the BF16 checkpoint.");
+        }
         var textJ = j.Object("text_config") ?? j; // flat 4.5x layout: the text fields sit at the top level
         string? textType = textJ == j ? null : textJ.OptString("model_type");
         bool moe = modelType switch

@@ -27,7 +27,7 @@ internal sealed class Glm4vModel : ModelPart
         {
             _layers[i] = config.Decoder == DecoderKind.Dense
                 ? new TextDecoderLayer(w, $"{Text}.layers.{i}", i, t)
-                : throw new UnsupportedModelException(config.ModelType, $"model_type '{config.ModelType}' (mixture-of-experts decoder) is not supported yet.");
+                : new MoeDecoderLayer(w, $"{Text}.layers.{i}", i, t);
             Own(_layers[i]);
         }
         _norm = Own(new RmsNorm(w, $"{Text}.norm", t.HiddenSize, t.RmsNormEps));
@@ -49,8 +49,6 @@ internal sealed class Glm4vModel : ModelPart
     public static Glm4vModel Load(Checkpoint checkpoint, Glm4vConfig config, ScalarType dtype, Device device,
         bool allowUnexpectedWeights, IProgress<ModelLoadProgress>? progress)
     {
-        if (config.Decoder != DecoderKind.Dense)
-            throw new UnsupportedModelException(config.ModelType, $"model_type '{config.ModelType}' (mixture-of-experts decoder) is not supported yet.");
         var loader = new WeightLoader(checkpoint, dtype, device, config.Text.NumHiddenLayers, progress);
         var model = new Glm4vModel(loader, config);
         try
@@ -68,8 +66,6 @@ internal sealed class Glm4vModel : ModelPart
     /// <summary>Every tensor (checkpoint name and shape) a checkpoint for <paramref name="config"/> must hold.</summary>
     public static IReadOnlyList<(string Name, long[] Shape)> ExpectedTensors(Glm4vConfig config)
     {
-        if (config.Decoder != DecoderKind.Dense)
-            throw new UnsupportedModelException(config.ModelType, $"model_type '{config.ModelType}' (mixture-of-experts decoder) is not supported yet.");
         using var empty = Checkpoint.Empty();
         var loader = new WeightLoader(empty, ScalarType.Float32, new Device(TorchSharp.DeviceType.META), config.Text.NumHiddenLayers, null);
         using var model = new Glm4vModel(loader, config);

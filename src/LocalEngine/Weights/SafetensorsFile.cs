@@ -85,7 +85,9 @@ public sealed class SafetensorsFile : IDisposable
         {
             string dtype = e.GetProperty("dtype").GetString() ?? "";
             if (!SafetensorsDType.TryParse(dtype, out var st, out int size))
-                throw new CheckpointException($"'{fileName}': tensor '{tensor}' has unsupported dtype '{dtype}'.", path, tensor);
+                throw new CheckpointException(dtype.StartsWith("F8", StringComparison.Ordinal)
+                    ? $"'{fileName}': tensor '{tensor}' is stored as {dtype}: FP8 checkpoints are not supported yet — use the BF16 checkpoint."
+                    : $"'{fileName}': tensor '{tensor}' has unsupported dtype '{dtype}'.", path, tensor);
             long[] shape = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
             var offs = e.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
             if (offs.Length != 2 || shape.Any(d => d < 0))
