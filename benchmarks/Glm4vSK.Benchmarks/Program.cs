@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Glm4vSK.Benchmarks;
+using Glm4vSK.LocalEngine;
+using Glm4vSK.LocalEngine.Model;
+using Glm4vSK.LocalEngine.Testing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// CPU benchmarks of the local engine: prefill, decode, vision tower, and the decode step against its GEMV floor.
+// Progress goes to stderr; the Markdown report goes to stdout.
+//   dotnet run -c Release --project benchmarks/Glm4vSK.Benchmarks -- [--quick] [--threads N] [--wait-quiet S] [--skip-tiny] [--skip-medium]
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+bool quick = false, skipTiny = false, skipMedium = false;
+int? threads = null;
+double waitQuiet = 0;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--quick": quick = true; break;
+        case "--skip-tiny": skipTiny = true; break;
+        case "--skip-medium": skipMedium = true; break;
+        case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0: threads = n; i++; break;
+        case "--wait-quiet" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out double w) && w >= 0: waitQuiet = w; i++; break;
+        case "-h" or "--help":
+            Console.WriteLine("usage: Glm4vSK.Benchmarks [--quick] [--threads N] [--wait-quiet SECONDS] [--skip-tiny] [--skip-medium]");
+            Console.WriteLine("  --quick             few repetitions, shorter workloads (smoke run, < 60 s)");
+            Console.WriteLine("  --threads N         libtorch intra-op threads (default: libtorch's choice)");
+            Console.WriteLine("  --wait-quiet S      first wait up to S seconds for other processes to use < 15 % of a core");
+            return 0;
+        default:
+            Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
+            return 2;
+    }
+}
+
+if (waitQuiet > 0) Machine.WaitQuiet(waitQuiet);
+var settings = BenchSettings.For(quick, threads);
+var wall = Stopwatch.StartNew();
+var cpuStart = Machine.SampleCpu();
+string loadStart = Machine.LoadAverage();
+if (threads is int t) torch.set_num_threads(t);
+
+var rows = new List<Row>();
+var overheads = new List<OverheadRow>();
+var models = new List<string>();
+
+void RunBoth(string label, string dir)
+{
+    foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+    {
+        var (r, o) = new ModelBench(label, dir, dtype, settings).Run();
+        rows.AddRange(r);
+        overheads.Add(o);
+        Harness.Collect();
+    }
+}
+
+// 1. The tiny fixture model (2 layers, hidden 128): everything is dispatch overhead.
+if (!skipTiny)
+{
+    string tinyDir = Path.Combine(Paths.FixtureRoot, "models", "glm4v-tiny");
+    if (Directory.Exists(tinyDir))
+    {
+        models.Add(Describe("tiny", tinyDir, $"fixture `{Paths.Relative(tinyDir)}`"));
+        RunBoth("tiny", tinyDir);
+    }
+    else Console.Error.WriteLine($"tiny fixture not found at {tinyDir} (set GLM4V_FIXTURES); skipped");
+}
+
+// 2. A medium random dense model (≈ 0.17 B parameters) written to a temp dir: big enough that decode reads ~0.5 GB of
+//    fp32 weights per token, so the GEMVs, not the dispatch, should dominate.
+if (!skipMedium)
+{
+    string mediumDir = Path.Combine(Path.GetTempPath(), $"glm4vsk-bench-{Environment.ProcessId}");
+    try
+    {
+        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] writing the medium random checkpoint to {mediumDir}");
+        var sw = Stopwatch.StartNew();
+        var config = TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: 32000, mropeSection: [4, 6, 6],
+            intermediate: 2816, visionDepth: 4, visionHidden: 256, visionHeads: 4, imageSize: 112);
+        TinyCheckpoint.Write(mediumDir, config, ScalarType.Float32);
+        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] written in {sw.Elapsed.TotalSeconds:F1} s");
+        Harness.Collect();
+        models.Add(Describe("medium", mediumDir, "random, TinyCheckpoint, stored fp32 (bf16 converted at load)"));
+        RunBoth("medium", mediumDir);
+    }
+    finally
+    {
+        try { if (Directory.Exists(mediumDir)) Directory.Delete(mediumDir, recursive: true); }
+        catch (IOException e) { Console.Error.WriteLine($"could not delete {mediumDir}: {e.Message}"); }
+    }
+}
+
+// 3. Per-call overhead of a trivial op, and the cost of a fresh large result (allocation + first-touch page faults).
+Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] trivial op, allocation");
+Stats trivial, trivialScoped, freshBig, inPlaceBig;
+using (var x = rand(1, 64))
+using (var y = rand(1, 64))
+{
+    int calls = settings.TrivialOpCalls;
+    trivial = Harness.Time(settings.Light, () =>
+    {
+        for (int i = 0; i < calls; i++)
+        {
+            using var z = x + y;
+        }
+    }).Scale(1.0 / calls);
+    // The engine's pattern: inference mode, results collected by a dispose scope (here one scope per 10 ops).
+    trivialScoped = Harness.Time(settings.Light, () =>
+    {
+        using var mode = inference_mode();
+        for (int i = 0; i < calls / 10; i++)
+        {
+            using var scope = NewDisposeScope();
+            for (int k = 0; k < 10; k++) _ = x + y;
+        }
+    }).Scale(1.0 / (calls / 10 * 10));
+}
+using (var big = rand(16L << 20))
+{
+    freshBig = Harness.Time(settings.Light, () =>
+    {
+        using var z = big * 0.5;
+    });
+    inPlaceBig = Harness.Time(settings.Light, () => big.mul_(1.0));
+}
+rows.Add(new Row("—", "fp32", "trivial op [1,64] x + y, `using var` each", trivial, 0, "µs/call"));
+rows.Add(new Row("—", "fp32", "trivial op [1,64] x + y, inference mode, 1 scope / 10 ops", trivialScoped, 0, "µs/call"));
+rows.Add(new Row("—", "fp32", "[16M] x * 0.5 into a fresh 64 MiB tensor", freshBig, 0, "ms"));
+rows.Add(new Row("—", "fp32", "[16M] x.mul_(1) in place", inPlaceBig, 0, "ms"));
+double wallSeconds = wall.Elapsed.TotalSeconds;
+string otherLoad = Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wallSeconds);
+
+// Report.
+var md = new StringBuilder();
+md.AppendLine("# Glm4vSK engine benchmarks (CPU)");
+md.AppendLine();
+md.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick (smoke: few repetitions, figures are indicative only)" : "full")}");
+md.AppendLine($"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}");
+md.AppendLine($"- torch: device cpu, {torch.get_num_threads()} intra-op threads; TorchSharp {typeof(torch).Assembly.GetName().Version}; GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "(unset)"}, THP_MEM_ALLOC_ENABLE={Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE") ?? "(unset)"}");
+md.AppendLine($"- load average at start {loadStart}, at end {Machine.LoadAverage()}; {otherLoad}");
+md.AppendLine($"- repetitions (warm-up + at least timed): prefill {settings.Heavy.Warmup} + {settings.Heavy.Timed}, decode {settings.Decode.Warmup} + {settings.Decode.Timed}, vision/GEMV/trivial op {settings.Light.Warmup} + {settings.Light.Timed}; cheap benchmarks repeat until a time budget is spent (column n)");
+foreach (var m in models) md.AppendLine($"- {m}");
+md.AppendLine();
+md.AppendLine("## Results");
+md.AppendLine();
+md.Append(Report.Results(rows));
+md.AppendLine();
+md.AppendLine("## Decode step against its GEMV floor (TorchSharp per-op overhead)");
+md.AppendLine();
+md.Append(Report.Overhead(overheads, trivial));
+md.AppendLine();
+md.AppendLine("Definitions:");
+md.AppendLine($"- prefill (TTFT): creating the generator (KV cache, M-RoPE index) + the first `Step()` (decoder over the prompt, lm_head on the last position, argmax); tok/s = prompt tokens ÷ that time. Random text ids below vocab − 10.");
+md.AppendLine($"- decode: greedy, `IgnoreEos`, {settings.DecodeNewTokens} new tokens after a {settings.DecodePromptLength}-token prompt; the first token comes from the prefill, so decode tok/s = {settings.DecodeNewTokens - 1} ÷ (total − prefill), i.e. 1 ÷ the mean step.");
+md.AppendLine($"- vision tower: `Model.EncodeImages` on one grid {settings.ImageGrid} ({settings.ImageGrid.PatchCount} random fp32 patch rows of 1176), inference mode, in a dispose scope.");
+md.AppendLine("- GEMV floor: `F.linear` of one token against every 2-D decoder weight (q, k, v, o, gate_up, down per layer; input [1, 1, in] as in the engine) and lm_head (input [1, in], as the engine calls it), back to back: the bytes a batch-1 step must read, with no other work.");
+md.AppendLine($"- second table: {settings.PairedRuns} extra decode run(s) per model in which every step is followed by one GEMV-floor pass; all figures are medians over those (step, floor) pairs, so both sides saw the same machine load. step ÷ floor is the median of the per-pair ratios; non-GEMV share = 1 − 1 ÷ that ratio: per-op dispatch plus the small kernels (norms, rotary, KV-cache copy, attention, argmax). The trivial-op column divides the median per-pair excess by the cost of one trivial op (`using var` each).");
+md.AppendLine("- median: of the timed repetitions; best: from the fastest; spread: slowest ÷ fastest repetition (noise indicator); n: timed repetitions (more for cheap benchmarks, up to a time budget).");
+md.AppendLine("- speed vs fp32: bf16 figure ÷ fp32 figure of the same model and benchmark (> 1 = bf16 faster).");
+md.AppendLine();
+md.AppendLine($"Total wall time: {wallSeconds:F0} s.");
+Console.Out.Write(md.ToString());
+return 0;
+
+static string Describe(string label, string dir, string origin)
+{
+    var c = Glm4vConfig.Load(dir);
+    var tensors = Glm4vModel.ExpectedTensors(c);
+    double text = tensors.Where(e => !e.Name.StartsWith("model.visual.", StringComparison.Ordinal)).Sum(e => e.Shape.Aggregate(1L, (a, b) => a * b)) / 1e6;
+    double vision = tensors.Where(e => e.Name.StartsWith("model.visual.", StringComparison.Ordinal)).Sum(e => e.Shape.Aggregate(1L, (a, b) => a * b)) / 1e6;
+    var tc = c.Text;
+    var vc = c.Vision;
+    return $"model `{label}` ({origin}): text {tc.NumHiddenLayers} layers, hidden {tc.HiddenSize}, {tc.NumAttentionHeads} heads / {tc.NumKeyValueHeads} kv, " +
+        $"intermediate {tc.IntermediateSize}, vocab {tc.VocabSize} ({text:F1} M params); vision depth {vc.Depth}, hidden {vc.HiddenSize}, " +
+        $"{vc.NumHeads} heads ({vision:F1} M params)";
+}
+
+static string RuntimeInformationText() =>
+    $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}";
