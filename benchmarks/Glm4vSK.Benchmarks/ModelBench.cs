@@ -125,6 +125,16 @@ internal sealed class ModelBench(string label, string modelDir, ScalarType dtype
     /// [prefill seconds, mean seconds per decode step]; the first token comes from the prefill, the other N − 1 from
     /// decode steps.
     /// </summary>
+    /// <summary>Load, then only the decode benchmark (prefill 128 tokens, then decode): the MoE vs dense comparison.</summary>
+    public Row DecodeOnly()
+    {
+        Log($"loading {modelDir} as {DTypeName} (decode only)");
+        using var engine = Glm4vEngine.Load(modelDir, new EngineOptions { DType = dtype, CpuThreads = settings.Threads });
+        int vocabLimit = engine.Config.Text.VocabSize - 10;
+        var dec = Harness.Measure(settings.Decode, () => Decode(engine, vocabLimit));
+        return new Row(label, DTypeName, $"decode {settings.DecodeNewTokens} tok after {settings.DecodePromptLength}", dec[1], 1, "tok/s");
+    }
+
     double[] Decode(Glm4vEngine engine, int vocabLimit)
     {
         int n = settings.DecodeNewTokens;

@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-bool quick = false, skipTiny = false, skipMedium = false;
+bool quick = false, skipTiny = false, skipMedium = false, skipMoe = false;
 int? threads = null;
 double waitQuiet = 0;
 for (int i = 0; i < args.Length; i++)
@@ -25,6 +25,7 @@ for (int i = 0; i < args.Length; i++)
         case "--quick": quick = true; break;
         case "--skip-tiny": skipTiny = true; break;
         case "--skip-medium": skipMedium = true; break;
+        case "--skip-moe": skipMoe = true; break;
         case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0: threads = n; i++; break;
         case "--wait-quiet" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out double w) && w >= 0: waitQuiet = w; i++; break;
         case "-h" or "--help":
@@ -97,7 +98,42 @@ if (!skipMedium)
     }
 }
 
-// 3. Per-call overhead of a trivial op, and the cost of a fresh large result (allocation + first-touch page faults).
+// 3. Mixture of experts against a dense model of the same active size: 8 layers, hidden 1024; the dense MLP is 2816
+//    wide, the MoE layers have 16 experts of width 704 with top-4 routing (4 × 704 = 2816 active), no shared expert.
+var moeRows = new List<Row>();
+if (!skipMoe)
+{
+    string root = Path.Combine(Path.GetTempPath(), $"glm4vsk-bench-moe-{Environment.ProcessId}");
+    try
+    {
+        string denseDir = Path.Combine(root, "dense"), moeDir = Path.Combine(root, "moe");
+        Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] writing the dense and MoE random checkpoints to {root}");
+        TinyCheckpoint.Write(denseDir, TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: 32000,
+            mropeSection: [4, 6, 6], intermediate: 2816, visionDepth: 1, visionHidden: 64, visionHeads: 2, imageSize: 56), ScalarType.Float32);
+        var moe = TinyCheckpoint.MoeConfig(layers: 8, hidden: 1024, heads: 16, headDim: 64, kvHeads: 2, experts: 16, topK: 4,
+            sharedExperts: 0, moeIntermediate: 704, mropeSection: [4, 6, 6]);
+        moe["text_config"]!["vocab_size"] = 32000;
+        moe["text_config"]!["intermediate_size"] = 2816;
+        foreach (var key in new[] { "image_start_token_id", "image_end_token_id", "video_start_token_id", "video_end_token_id", "image_token_id", "video_token_id", "pad_token_id" })
+            moe[key] = 32000 - 10 + Array.IndexOf(new[] { "image_start_token_id", "image_end_token_id", "video_start_token_id", "video_end_token_id", "image_token_id", "video_token_id", "pad_token_id" }, key);
+        moe["eos_token_id"] = new System.Text.Json.Nodes.JsonArray(31996, 31997);
+        TinyCheckpoint.Write(moeDir, moe, ScalarType.Float32);
+        Harness.Collect();
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            moeRows.Add(new ModelBench("dense-8L-2816", denseDir, dtype, settings).DecodeOnly());
+            moeRows.Add(new ModelBench("moe-8L-16e-top4", moeDir, dtype, settings).DecodeOnly());
+            Harness.Collect();
+        }
+    }
+    finally
+    {
+        try { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
+        catch (IOException e) { Console.Error.WriteLine($"could not delete {root}: {e.Message}"); }
+    }
+}
+
+// 4. Per-call overhead of a trivial op, and the cost of a fresh large result (allocation + first-touch page faults).
 Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] trivial op, allocation");
 Stats trivial, trivialScoped, freshBig, inPlaceBig;
 using (var x = rand(1, 64))
@@ -156,6 +192,21 @@ md.AppendLine("## Decode step against its GEMV floor (TorchSharp per-op overhead
 md.AppendLine();
 md.Append(Report.Overhead(overheads, trivial));
 md.AppendLine();
+if (moeRows.Count > 0)
+{
+    md.AppendLine("## Mixture of experts against a dense model of the same active size");
+    md.AppendLine();
+    md.AppendLine("8 layers, hidden 1024, 16 heads (head dim 64), 2 KV heads, vocab 32000. Dense: SwiGLU 2816 wide. MoE: layer 0 dense (2816), layers 1–7 with 16 experts of 704, top-4 (4 × 704 = 2816 active per token), no shared expert; fp32 router. Same prompt, greedy.");
+    md.AppendLine();
+    md.AppendLine("| dtype | dense decode tok/s | MoE decode tok/s | MoE ÷ dense speed |");
+    md.AppendLine("|---|---:|---:|---:|");
+    foreach (var pair in moeRows.Chunk(2))
+    {
+        double dense = 1 / pair[0].Time.Median, moeSpeed = 1 / pair[1].Time.Median;
+        md.AppendLine($"| {pair[0].DType} | {Report.Num(dense)} | {Report.Num(moeSpeed)} | {Report.Ratio(moeSpeed / dense)} |");
+    }
+    md.AppendLine();
+}
 md.AppendLine("Definitions:");
 md.AppendLine($"- prefill (TTFT): creating the generator (KV cache, M-RoPE index) + the first `Step()` (decoder over the prompt, lm_head on the last position, argmax); tok/s = prompt tokens ÷ that time. Random text ids below vocab − 10.");
 md.AppendLine($"- decode: greedy, `IgnoreEos`, {settings.DecodeNewTokens} new tokens after a {settings.DecodePromptLength}-token prompt; the first token comes from the prefill, so decode tok/s = {settings.DecodeNewTokens - 1} ÷ (total − prefill), i.e. 1 ÷ the mean step.");
