@@ -31,7 +31,7 @@ internal sealed class TextAttention : ModelPart
         q = rope.Apply(q, cos, sin);
         k = rope.Apply(k, cos, sin);
         if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        var o = EagerAttention.Forward(q, k, v, mask, _scale);
+        var o = GroupedAttention.Forward(q, k, v, mask, _scale);
         return _o.Forward(o).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,7 @@ internal sealed class VisionBlock : ModelPart
             var qs = q.narrow(0, start, len).transpose(0, 1).unsqueeze(0);   // [1, heads, len, d]
             var ks = k.narrow(0, start, len).transpose(0, 1).unsqueeze(0);
             var vs = v.narrow(0, start, len).transpose(0, 1).unsqueeze(0);
-            outputs.Add(EagerAttention.Forward(qs, ks, vs, null, scale).squeeze(0)); // [len, heads·d]
+            outputs.Add(GroupedAttention.Forward(qs, ks, vs, null, scale).squeeze(0)); // [len, heads·d]
             start += len;
         }
         var o = outputs.Count == 1 ? outputs[0] : cat(outputs, 0);

@@ -7,7 +7,7 @@ namespace Glm4vSK.LocalEngine.Model;
 /// into the query length (<c>[B, Hkv, G·Lq, D]</c>) and one fused SDPA call runs per layer. Scale is head_dim^−0.5
 /// (SDPA's default, which every GLM-4V attention uses). Matches transformers' eager path to fp32 rounding.
 /// </summary>
-internal static class EagerAttention
+internal static class GroupedAttention
 {
     /// <param name="q">[B, Hq, Lq, D]</param>
     /// <param name="k">[B, Hkv, Lk, D]</param>
