@@ -1,0 +1,74 @@
+namespace Glm4vSK.Connector.Parsing;
+
+/// <summary>The GLM-4V family's output markup, as text (specs/formats.md §1, §3, §4, §5.1).</summary>
+public static class GlmTags
+{
+    public const string ThinkStart = "<think>";
+    public const string ThinkEnd = "</think>";
+    public const string AnswerStart = "<answer>";
+    public const string AnswerEnd = "</answer>";
+    public const string ToolCallStart = "<tool_call>";
+    public const string ToolCallEnd = "</tool_call>";
+    public const string ArgKeyStart = "<arg_key>";
+    public const string ArgKeyEnd = "</arg_key>";
+    public const string ArgValueStart = "<arg_value>";
+    public const string ArgValueEnd = "</arg_value>";
+    public const string BeginOfBox = "<|begin_of_box|>";
+    /// <summary>A documentation typo for <see cref="BeginOfBox"/> that the grounding parser accepts as well.</summary>
+    public const string StartOfBox = "<|start_of_box|>";
+    public const string EndOfBox = "<|end_of_box|>";
+    public const string Observation = "<|observation|>";
+    public const string User = "<|user|>";
+    public const string EndOfText = "<|endoftext|>";
+
+    /// <summary>
+    /// The tokens that end an assistant turn (<c>&lt;|endoftext|&gt;</c>, <c>&lt;|user|&gt;</c>, <c>&lt;|observation|&gt;</c>).
+    /// When they reach a parser as text (decoding with <c>skip_special_tokens=false</c>) they are not content: the
+    /// parsers cut the output at the first of them.
+    /// </summary>
+    public static IReadOnlyList<string> StopTokens { get; } = [EndOfText, User, Observation];
+
+    /// <summary>The text before the first stop token (<see cref="StopTokens"/>), or the whole text.</summary>
+    public static string CutAtStopToken(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int cut = FirstStopToken(text);
+        return cut < 0 ? text : text[..cut];
+    }
+
+    internal static int FirstStopToken(string text)
+    {
+        int best = -1;
+        foreach (string token in StopTokens)
+        {
+            int i = text.IndexOf(token, StringComparison.Ordinal);
+            if (i >= 0 && (best < 0 || i < best)) best = i;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Length of the longest suffix of <paramref name="text"/>[<paramref name="start"/>..] that is a proper, non-empty
+    /// prefix of one of <paramref name="tags"/>: text a streaming parser must hold back because more input could
+    /// complete a tag.
+    /// </summary>
+    internal static int PartialTagOverlap(string text, int start, IReadOnlyList<string> tags)
+    {
+        int best = 0;
+        int available = text.Length - start;
+        foreach (string tag in tags)
+        {
+            for (int len = Math.Min(tag.Length - 1, available); len > best; len--)
+            {
+                if (string.CompareOrdinal(text, text.Length - len, tag, 0, len) == 0)
+                {
+                    best = len;
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    internal static int PartialTagOverlap(string text, int start, string tag) => PartialTagOverlap(text, start, [tag]);
+}

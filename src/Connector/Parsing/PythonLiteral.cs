@@ -1,0 +1,357 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace Glm4vSK.Connector.Parsing;
+
+/// <summary>
+/// A subset of Python's <c>ast.literal_eval</c> producing JSON-shaped values: <c>null</c> (<c>None</c>), <see cref="bool"/>,
+/// <see cref="long"/> (or <see cref="double"/> beyond its range), <see cref="double"/>, <see cref="string"/>,
+/// <see cref="List{T}"/> of values (lists and tuples) and <see cref="OrderedDictionary{TKey,TValue}"/> with string keys
+/// (dicts; <c>None</c>/bool/number keys become the strings <c>json.dumps</c> would write).
+/// </summary>
+/// <remarks>
+/// Accepted: ints (decimal, <c>0x</c>/<c>0o</c>/<c>0b</c>, underscores), floats (<c>.5</c>, <c>5.</c>, <c>1e3</c>), one
+/// leading sign, single/double/triple-quoted strings with <c>r</c>/<c>u</c> prefixes, escapes and implicit concatenation,
+/// <c>True</c>/<c>False</c>/<c>None</c>, lists, tuples (also bare <c>1, 2</c> at the top level), dicts. Rejected (what
+/// <c>literal_eval</c> rejects or what JSON cannot hold): names, operators, calls, sets, bytes, complex numbers, comments.
+/// With <c>allowJsonNames</c> the bare names <c>true</c>, <c>false</c>, <c>null</c> are accepted too.
+/// </remarks>
+internal sealed class PythonLiteral
+{
+    readonly string _s;
+    readonly bool _allowJsonNames;
+    int _p;
+
+    PythonLiteral(string s, bool allowJsonNames)
+    {
+        _s = s;
+        _allowJsonNames = allowJsonNames;
+    }
+
+    public static bool TryParse(string text, out object? value, bool allowJsonNames = false)
+    {
+        var parser = new PythonLiteral(text, allowJsonNames);
+        try
+        {
+            value = parser.ParseTop();
+            return true;
+        }
+        catch (FormatException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
+    object? ParseTop()
+    {
+        SkipWs();
+        if (_p >= _s.Length) throw Error("empty");
+        object? first = ParseValue();
+        SkipWs();
+        if (_p < _s.Length && _s[_p] == ',')
+        {
+            var items = new List<object?> { first };
+            while (_p < _s.Length && _s[_p] == ',')
+            {
+                _p++;
+                SkipWs();
+                if (_p >= _s.Length) break;
+                items.Add(ParseValue());
+                SkipWs();
+            }
+            first = items;
+        }
+        if (_p != _s.Length) throw Error("trailing text");
+        return first;
+    }
+
+    object? ParseValue()
+    {
+        SkipWs();
+        if (_p >= _s.Length) throw Error("value expected");
+        char c = _s[_p];
+        switch (c)
+        {
+            case '[':
+                _p++;
+                return ParseSequence(']', out _);
+            case '(':
+            {
+                _p++;
+                var items = ParseSequence(')', out bool sawComma);
+                if (items.Count == 1 && !sawComma) return items[0];
+                return items;
+            }
+            case '{':
+                _p++;
+                return ParseDict();
+            case '-':
+            case '+':
+            {
+                _p++;
+                SkipWs();
+                object number = ParseNumber();
+                if (c == '+') return number;
+                return number switch
+                {
+                    long l when l != long.MinValue => (object)(-l),
+                    long l => -(double)l,
+                    double d => -d,
+                    _ => throw Error("number expected"),
+                };
+            }
+        }
+        if (char.IsAsciiDigit(c) || (c == '.' && _p + 1 < _s.Length && char.IsAsciiDigit(_s[_p + 1]))) return ParseNumber();
+        if (c is '\'' or '"') return ParseStrings();
+        if (char.IsLetter(c) || c == '_')
+        {
+            int start = _p;
+            while (_p < _s.Length && (char.IsLetterOrDigit(_s[_p]) || _s[_p] == '_')) _p++;
+            string name = _s[start.._p];
+            if (_p < _s.Length && _s[_p] is '\'' or '"')
+            {
+                string prefix = name.ToLowerInvariant();
+                if (prefix is "r" or "u") { _p = start; return ParseStrings(); }
+                throw Error("bytes and f-strings are not literals");
+            }
+            return name switch
+            {
+                "True" => true,
+                "False" => false,
+                "None" => null,
+                "true" when _allowJsonNames => true,
+                "false" when _allowJsonNames => false,
+                "null" when _allowJsonNames => null,
+                _ => throw Error($"name '{name}' is not a literal"),
+            };
+        }
+        throw Error($"unexpected '{c}'");
+    }
+
+    List<object?> ParseSequence(char close, out bool sawComma)
+    {
+        var items = new List<object?>();
+        sawComma = false;
+        SkipWs();
+        if (_p < _s.Length && _s[_p] == close) { _p++; return items; }
+        while (true)
+        {
+            items.Add(ParseValue());
+            SkipWs();
+            if (_p >= _s.Length) throw Error("unterminated sequence");
+            if (_s[_p] == close) { _p++; return items; }
+            if (_s[_p] != ',') throw Error("',' expected");
+            sawComma = true;
+            _p++;
+            SkipWs();
+            if (_p < _s.Length && _s[_p] == close) { _p++; return items; }
+        }
+    }
+
+    OrderedDictionary<string, object?> ParseDict()
+    {
+        var dict = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
+        SkipWs();
+        if (_p < _s.Length && _s[_p] == '}') { _p++; return dict; }
+        while (true)
+        {
+            object? key = ParseValue();
+            SkipWs();
+            if (_p >= _s.Length || _s[_p] != ':') throw Error("':' expected (sets are not supported)");
+            _p++;
+            object? value = ParseValue();
+            dict[KeyText(key)] = value;
+            SkipWs();
+            if (_p >= _s.Length) throw Error("unterminated dict");
+            if (_s[_p] == '}') { _p++; return dict; }
+            if (_s[_p] != ',') throw Error("',' expected");
+            _p++;
+            SkipWs();
+            if (_p < _s.Length && _s[_p] == '}') { _p++; return dict; }
+        }
+    }
+
+    string KeyText(object? key) => key switch
+    {
+        string s => s,
+        null => "null",
+        bool b => b ? "true" : "false",
+        long or double => PythonStyleJson.Serialize(key),
+        _ => throw Error("unhashable dict key"),
+    };
+
+    object ParseNumber()
+    {
+        int start = _p;
+        if (_s[_p] == '0' && _p + 1 < _s.Length && char.ToLowerInvariant(_s[_p + 1]) is 'x' or 'o' or 'b')
+        {
+            char kind = char.ToLowerInvariant(_s[_p + 1]);
+            _p += 2;
+            int digitsStart = _p;
+            while (_p < _s.Length && (char.IsAsciiHexDigit(_s[_p]) || _s[_p] == '_')) _p++;
+            string digits = _s[digitsStart.._p].Replace("_", "", StringComparison.Ordinal);
+            if (digits.Length == 0) throw Error("digits expected");
+            int radix = kind == 'x' ? 16 : kind == 'o' ? 8 : 2;
+            BigInteger value = BigInteger.Zero;
+            foreach (char d in digits)
+            {
+                int v = char.IsAsciiDigit(d) ? d - '0' : char.ToLowerInvariant(d) - 'a' + 10;
+                if (v >= radix) throw Error("bad digit");
+                value = value * radix + v;
+            }
+            CheckNumberEnd();
+            return value <= long.MaxValue ? (object)(long)value : (double)value;
+        }
+        bool isFloat = false;
+        ScanDigits();
+        if (_p < _s.Length && _s[_p] == '.')
+        {
+            isFloat = true;
+            _p++;
+            ScanDigits();
+        }
+        if (_p < _s.Length && _s[_p] is 'e' or 'E')
+        {
+            isFloat = true;
+            _p++;
+            if (_p < _s.Length && _s[_p] is '+' or '-') _p++;
+            int expStart = _p;
+            ScanDigits();
+            if (_p == expStart) throw Error("exponent expected");
+        }
+        if (_p < _s.Length && _s[_p] is 'j' or 'J') throw Error("complex numbers are not JSON");
+        CheckNumberEnd();
+        string text = _s[start.._p].Replace("_", "", StringComparison.Ordinal);
+        if (isFloat)
+        {
+            double d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            if (!double.IsFinite(d)) throw Error("float out of range");
+            return d;
+        }
+        if (text.Length > 1 && text[0] == '0' && text.Any(ch => ch != '0')) throw Error("leading zeros in a decimal integer");
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l)
+            ? (object)l
+            : (double)BigInteger.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    void ScanDigits()
+    {
+        while (_p < _s.Length && (char.IsAsciiDigit(_s[_p]) || (_s[_p] == '_' && _p + 1 < _s.Length && char.IsAsciiDigit(_s[_p + 1])))) _p++;
+    }
+
+    void CheckNumberEnd()
+    {
+        if (_p < _s.Length && (char.IsLetterOrDigit(_s[_p]) || _s[_p] == '_' || _s[_p] == '.')) throw Error("malformed number");
+    }
+
+    string ParseStrings()
+    {
+        var sb = new StringBuilder();
+        ParseString(sb);
+        while (true)
+        {
+            int save = _p;
+            SkipWs();
+            if (_p < _s.Length && (_s[_p] is '\'' or '"' || (_p + 1 < _s.Length && char.ToLowerInvariant(_s[_p]) is 'r' or 'u' && _s[_p + 1] is '\'' or '"')))
+            {
+                ParseString(sb);
+                continue;
+            }
+            _p = save;
+            return sb.ToString();
+        }
+    }
+
+    void ParseString(StringBuilder sb)
+    {
+        bool raw = false;
+        if (char.ToLowerInvariant(_s[_p]) is 'r' or 'u')
+        {
+            raw = char.ToLowerInvariant(_s[_p]) == 'r';
+            _p++;
+        }
+        char q = _s[_p];
+        bool triple = _p + 2 < _s.Length && _s[_p + 1] == q && _s[_p + 2] == q;
+        _p += triple ? 3 : 1;
+        while (true)
+        {
+            if (_p >= _s.Length) throw Error("unterminated string");
+            char c = _s[_p];
+            if (c == q)
+            {
+                if (!triple) { _p++; return; }
+                if (_p + 2 < _s.Length && _s[_p + 1] == q && _s[_p + 2] == q) { _p += 3; return; }
+            }
+            if (!triple && c == '\n') throw Error("newline in a single-quoted string");
+            if (c == '\\' && _p + 1 < _s.Length)
+            {
+                if (raw)
+                {
+                    sb.Append(c).Append(_s[_p + 1]);
+                    _p += 2;
+                    continue;
+                }
+                _p++;
+                AppendEscape(sb);
+                continue;
+            }
+            sb.Append(c);
+            _p++;
+        }
+    }
+
+    void AppendEscape(StringBuilder sb)
+    {
+        char e = _s[_p++];
+        switch (e)
+        {
+            case '\n': return;
+            case '\\': sb.Append('\\'); return;
+            case '\'': sb.Append('\''); return;
+            case '"': sb.Append('"'); return;
+            case 'a': sb.Append('\a'); return;
+            case 'b': sb.Append('\b'); return;
+            case 'f': sb.Append('\f'); return;
+            case 'n': sb.Append('\n'); return;
+            case 'r': sb.Append('\r'); return;
+            case 't': sb.Append('\t'); return;
+            case 'v': sb.Append('\v'); return;
+            case 'x': AppendCodePoint(sb, ReadHex(2)); return;
+            case 'u': AppendCodePoint(sb, ReadHex(4)); return;
+            case 'U': AppendCodePoint(sb, ReadHex(8)); return;
+            case 'N': throw Error("\\N{...} escapes are not supported");
+        }
+        if (e is >= '0' and <= '7')
+        {
+            int v = e - '0';
+            for (int i = 0; i < 2 && _p < _s.Length && _s[_p] is >= '0' and <= '7'; i++) v = v * 8 + (_s[_p++] - '0');
+            AppendCodePoint(sb, v);
+            return;
+        }
+        sb.Append('\\').Append(e);
+    }
+
+    int ReadHex(int n)
+    {
+        if (_p + n > _s.Length) throw Error("truncated escape");
+        if (!int.TryParse(_s.AsSpan(_p, n), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int v)) throw Error("bad escape");
+        _p += n;
+        return v;
+    }
+
+    void AppendCodePoint(StringBuilder sb, int cp)
+    {
+        if (cp > 0x10FFFF) throw Error("code point out of range");
+        if (cp is >= 0xD800 and <= 0xDFFF) sb.Append((char)cp);
+        else sb.Append(char.ConvertFromUtf32(cp));
+    }
+
+    void SkipWs()
+    {
+        while (_p < _s.Length && _s[_p] is ' ' or '\t' or '\n' or '\r' or '\f' or '\v') _p++;
+    }
+
+    FormatException Error(string what) => new($"Not a Python literal at {_p}: {what}.");
+}
