@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using Glm4vSK.Connector;
+using Glm4vSK.Connector.Grounding;
+using Glm4vSK.Connector.Parsing;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 
-// glm4v-chat: chat with a GLM-4V checkpoint about images and videos, or replay a reference case.
+// glm4v-chat: chat with a GLM-4V checkpoint about images and videos through the IChatClient (thinking shown dimmed),
+// or replay a reference case.
 var opts = Args.Parse(args);
 if (opts is null)
 {
@@ -13,6 +17,7 @@ if (opts is null)
                           [--no-thinking] [--max-new-tokens N] [--min-pixels N] [--max-pixels N]
                           [--device cpu|cuda[:N]] [--dtype float32|bfloat16|float16]
                           [--sample] [--temperature T] [--top-p P] [--top-k K] [--seed S] [--demo-tokenizer]
+                          [--ground boxes.png]   draw the boxes of the answer on the first image
                glm4v-chat --model <dir> --case <name>        replay cases/<name>.safetensors (token ids + pixels)
         Without a prompt, chats interactively (an empty line quits). --demo-tokenizer adds the small test tokenizer to a
         checkpoint that has none (the tiny reference models: their weights are random, so is their answer).
@@ -54,9 +59,19 @@ try
         return 1;
     }
 
+    using var client = new Glm4vChatClient(engine);
     var history = new List<ChatMessage>();
     if (opts.System is not null) history.Add(new ChatMessage(ChatRole.System, opts.System));
-    var promptOptions = new PromptOptions { EnableThinking = opts.NoThinking ? false : null, MinPixels = opts.MinPixels, MaxPixels = opts.MaxPixels };
+    var chatOptions = new ChatOptions
+    {
+        MaxOutputTokens = opts.MaxNewTokens, Temperature = opts.Sample == true ? opts.Temperature ?? 1f : opts.Temperature ?? 0f,
+        TopP = opts.TopP, TopK = opts.TopK, Seed = opts.Seed,
+        Reasoning = opts.NoThinking ? new ReasoningOptions { Effort = ReasoningEffort.None } : null,
+        AdditionalProperties = new AdditionalPropertiesDictionary(),
+    };
+    if (opts.MinPixels is long minP) chatOptions.AdditionalProperties["min_pixels"] = minP;
+    if (opts.MaxPixels is long maxP) chatOptions.AdditionalProperties["max_pixels"] = maxP;
+    bool color = !Console.IsOutputRedirected;
     bool first = true;
     while (true)
     {
@@ -78,20 +93,42 @@ try
         first = false;
 
         sw.Restart();
-        using var prompt = await engine.Processor.PrepareAsync(history, promptOptions, cts.Token);
-        var answer = new System.Text.StringBuilder();
-        int count = 0;
-        GenerationFinishReason? why = null;
-        await foreach (var t in engine.GenerateAsync(prompt.Inputs, sampling, cts.Token))
+        var updates = new List<ChatResponseUpdate>();
+        bool inReasoning = false;
+        await foreach (var update in client.GetStreamingResponseAsync(history, chatOptions, cts.Token))
         {
-            Console.Write(t.TextDelta);
-            answer.Append(t.TextDelta);
-            count++;
-            why = t.FinishReason ?? why;
+            updates.Add(update);
+            foreach (var c in update.Contents)
+            {
+                if (c is TextReasoningContent r)
+                {
+                    if (!inReasoning && color) Console.Write("\u001b[2m");    // thinking: dimmed
+                    inReasoning = true;
+                    Console.Write(r.Text);
+                }
+                else if (c is TextContent t)
+                {
+                    if (inReasoning && color) Console.Write("\u001b[0m");
+                    if (inReasoning) Console.WriteLine();
+                    inReasoning = false;
+                    Console.Write(t.Text);
+                }
+            }
         }
+        if (inReasoning && color) Console.Write("\u001b[0m");
         Console.WriteLine();
-        Console.Error.WriteLine($"({prompt.TokenCount} prompt tokens, {count} generated in {sw.ElapsedMilliseconds} ms, {why})");
-        history.Add(new ChatMessage(ChatRole.Assistant, answer.ToString()));
+        var response = updates.ToChatResponse();
+        Console.Error.WriteLine($"({response.Usage?.InputTokenCount} prompt tokens, {response.Usage?.OutputTokenCount} generated in {sw.ElapsedMilliseconds} ms, {response.FinishReason})");
+        history.AddMessages(response);
+
+        if (opts.Ground is not null && opts.Images.Count > 0)
+        {
+            byte[] image = File.ReadAllBytes(opts.Images[0]);
+            var size = ImageDecoder.ReadSize(image);
+            var grounding = GroundingParser.Parse(response.Text, size.Width, size.Height);
+            File.WriteAllBytes(opts.Ground, GroundingDrawer.DrawBoxes(image, grounding.Boxes));
+            Console.Error.WriteLine($"{grounding.Boxes.Count} box(es), {grounding.Points.Count} point(s) → {opts.Ground}");
+        }
         if (opts.Prompt is not null) break;
     }
     return 0;
@@ -123,7 +160,7 @@ static string MediaType(string path, string kind) => Path.GetExtension(path).ToL
 
 sealed record Args(string Model, string? Case, string? Prompt, IReadOnlyList<string> Images, string? Video, string? System, bool NoThinking,
     int? MaxNewTokens, long? MinPixels, long? MaxPixels, string Device, ScalarType? DType, bool? Sample, float? Temperature, float? TopP,
-    int? TopK, long? Seed, bool DemoTokenizer)
+    int? TopK, long? Seed, bool DemoTokenizer, string? Ground)
 {
     public static Args? Parse(string[] a)
     {
@@ -154,7 +191,7 @@ sealed record Args(string Model, string? Case, string? Prompt, IReadOnlyList<str
             flags.Contains("no-thinking"), d.TryGetValue("max-new-tokens", out var m) ? int.Parse(m) : 256, L("min-pixels"), L("max-pixels"),
             d.GetValueOrDefault("device") ?? "cpu", dtype, flags.Contains("sample") ? true : null,
             d.TryGetValue("temperature", out var t) ? float.Parse(t) : null, d.TryGetValue("top-p", out var p) ? float.Parse(p) : null,
-            d.TryGetValue("top-k", out var k) ? int.Parse(k) : null, d.TryGetValue("seed", out var s) ? long.Parse(s) : null, flags.Contains("demo-tokenizer"));
+            d.TryGetValue("top-k", out var k) ? int.Parse(k) : null, d.TryGetValue("seed", out var s) ? long.Parse(s) : null, flags.Contains("demo-tokenizer"), d.GetValueOrDefault("ground"));
     }
 }
 
