@@ -54,4 +54,19 @@ public sealed class ConcurrencyTests
         var again = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "request 3")], options);
         Assert.Equal(results[3].Response!.Text, again.Text);
     }
+
+    [Fact]
+    public async Task On_the_real_engine_streaming_merges_into_the_non_streaming_response()
+    {
+        using var client = new Glm4vChatClient(Engine.Value);
+        var options = new ChatOptions { MaxOutputTokens = 6, Seed = 7, Temperature = 0.9f, Reasoning = new ReasoningOptions { Effort = ReasoningEffort.None } };
+        var whole = await client.GetResponseAsync("hello there", options);
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var u in client.GetStreamingResponseAsync("hello there", options)) updates.Add(u);
+        var merged = updates.ToChatResponse();
+        Assert.Equal(whole.Text, merged.Text);
+        Assert.Equal(whole.Usage!.OutputTokenCount, merged.Usage!.OutputTokenCount);
+        Assert.Equal(whole.Usage.InputTokenCount, merged.Usage.InputTokenCount);
+        Assert.Single(merged.Messages);
+    }
 }
