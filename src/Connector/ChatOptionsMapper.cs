@@ -14,16 +14,18 @@ internal sealed record GlmRequest(
     GlmParserOptions Parser,
     bool IncludeReasoning,
     IReadOnlyList<string> StopSequences,
-    string? ForcedPrefix);
+    string? ForcedPrefix,
+    int? ThinkingBudget);
 
 /// <summary>
 /// All translation from <see cref="ChatOptions"/> to the engine in one place. Honoured: Temperature, TopP, TopK,
 /// MaxOutputTokens, StopSequences (matched on the decoded text), Seed, Tools, ToolMode (None hides the tools; Required
 /// starts the answer with <c>&lt;tool_call&gt;</c>, RequireSpecific also with the name), Reasoning (Effort None →
-/// thinking off; Output None → no reasoning content), ResponseFormat (JSON / JSON schema as a prompt instruction),
+/// thinking off; Low / Medium → a thinking budget of 1024 / 4096 tokens, after which <c>&lt;/think&gt;</c> is forced;
+/// Output None → no reasoning content), ResponseFormat (JSON / JSON schema as a prompt instruction),
 /// Instructions (a leading system message), RawRepresentationFactory (may return <see cref="SamplingOptions"/>), and
 /// AdditionalProperties <c>min_pixels</c>, <c>max_pixels</c>, <c>video_min_pixels</c>, <c>video_max_pixels</c>,
-/// <c>repetition_penalty</c>, <c>enable_thinking</c>. Ignored (documented): FrequencyPenalty, PresencePenalty (use
+/// <c>repetition_penalty</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens). Ignored (documented): FrequencyPenalty, PresencePenalty (use
 /// <c>repetition_penalty</c>), ModelId (one model per engine), ConversationId (no server-side state),
 /// AllowMultipleToolCalls, AllowBackgroundResponses, ContinuationToken. The options are read, never mutated.
 /// </summary>
@@ -99,7 +101,14 @@ internal static class ChatOptionsMapper
             ToolSchemas = schemas,
             ParseToolCalls = tools is not null,
         };
-        return new GlmRequest(list, prompt, sampling, parser, includeReasoning, o?.StopSequences?.ToList() ?? [], forced);
+        int? budget = TryGet<int>(extra, "thinking_budget", out var tb) ? tb : o?.Reasoning?.Effort switch
+        {
+            ReasoningEffort.Low => 1024,
+            ReasoningEffort.Medium => 4096,
+            _ => null,
+        };
+        if (parser.ThinkingEnabled is false) budget = null;
+        return new GlmRequest(list, prompt, sampling, parser, includeReasoning, o?.StopSequences?.ToList() ?? [], forced, budget);
     }
 
     static long? GetLong(AdditionalPropertiesDictionary? d, string key) => TryGet<long>(d, key, out var v) ? v : null;

@@ -39,6 +39,9 @@ public sealed class Glm4vChatClient : IChatClient
     {
         var processor = _backend.Processor;
         var request = ChatOptionsMapper.Map(messages, options, _options, processor.Template.Family, this);
+        var sampling = request.ThinkingBudget is int budget && processor.Tokenizer.TryGetTokenId("</think>", out int thinkEnd)
+            ? request.Sampling with { ThinkingBudget = budget, ThinkEndTokenId = thinkEnd }
+            : request.Sampling;
         using var prompt = await processor.PrepareAsync(request.Messages, request.Prompt, cancellationToken).ConfigureAwait(false);
         using var inputs = request.ForcedPrefix is null ? null : WithPrefix(prompt, processor.Tokenizer.Encode(request.ForcedPrefix));
 
@@ -49,7 +52,7 @@ public sealed class Glm4vChatClient : IChatClient
         int generated = 0, calls = 0;
         GenerationFinishReason? finish = null;
 
-        await foreach (var token in _backend.GenerateAsync(inputs ?? prompt.Inputs, request.Sampling, cancellationToken).ConfigureAwait(false))
+        await foreach (var token in _backend.GenerateAsync(inputs ?? prompt.Inputs, sampling, cancellationToken).ConfigureAwait(false))
         {
             generated++;
             finish = token.FinishReason ?? finish;

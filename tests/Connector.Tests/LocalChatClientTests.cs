@@ -124,4 +124,20 @@ public sealed class LocalChatClientTests
         Assert.Null(client.GetService(typeof(ChatClientMetadata), "key"));
         Assert.Throws<ArgumentNullException>(() => client.GetService(null!));
     }
+
+    [Fact]
+    public async Task Reasoning_effort_and_thinking_budget_reach_the_sampler()
+    {
+        var backend = new ScriptedBackend(ScriptedBackend.ModelDir(glm45v: true), "<think>a</think>b<|endoftext|>", "<think>a</think>b<|endoftext|>", "b<|endoftext|>");
+        using var client = new Glm4vChatClient(backend);
+        await client.GetResponseAsync("x", new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.Low } });
+        await client.GetResponseAsync("x", new ChatOptions { AdditionalProperties = new() { ["thinking_budget"] = 50 }, Temperature = 0.7f, TopK = 5, Seed = 3 });
+        await client.GetResponseAsync("x", new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.None } });
+        int thinkEnd = backend.Processor.Tokenizer.TokenId("</think>");
+        Assert.Equal((1024, thinkEnd), (backend.Sampling[0].ThinkingBudget, backend.Sampling[0].ThinkEndTokenId));
+        Assert.Equal(50, backend.Sampling[1].ThinkingBudget);
+        Assert.Equal((0.7f, 5, 3L, true), (backend.Sampling[1].Temperature, backend.Sampling[1].TopK, backend.Sampling[1].Seed, backend.Sampling[1].DoSample));
+        Assert.Null(backend.Sampling[2].ThinkingBudget);
+        Assert.EndsWith("<think></think>\n", backend.Processor.Tokenizer.Decode(backend.Requests[2].Ids.Select(i => (int)i)));
+    }
 }

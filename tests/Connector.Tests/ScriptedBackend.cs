@@ -28,11 +28,17 @@ public sealed class ScriptedBackend : IGenerationBackend
     public string ModelDirectory { get; }
     /// <summary>Per request: the prompt ids and the number of image / video patch rows.</summary>
     public List<(long[] Ids, long ImageRows, long VideoRows)> Requests { get; } = [];
+    /// <summary>Per request: the sampling options the client asked for.</summary>
+    public List<SamplingOptions> Sampling { get; } = [];
 
     public async IAsyncEnumerable<GeneratedToken> GenerateAsync(ModelInputs inputs, SamplingOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var ids = Enumerable.Range(0, inputs.Length).Select(j => inputs.InputIds[0, j]).ToArray();
-        lock (Requests) Requests.Add((ids, inputs.PixelValues?.shape[0] ?? 0, inputs.PixelValuesVideos?.shape[0] ?? 0));
+        lock (Requests)
+        {
+            Requests.Add((ids, inputs.PixelValues?.shape[0] ?? 0, inputs.PixelValuesVideos?.shape[0] ?? 0));
+            Sampling.Add(options);
+        }
         string text;
         lock (_script) text = _script.Count > 0 ? _script.Dequeue() : throw new InvalidOperationException("script exhausted");
         var tokens = Processor.Tokenizer.Encode(text);

@@ -201,4 +201,22 @@ public sealed class GenerationTests
         Assert.Equal(before, after);
     }
 
+
+    [Fact]
+    public async Task A_thinking_budget_forces_the_end_of_reasoning_once()
+    {
+        var e = Engine("l1-h64-mrope211");
+        using var inputs = ImageAndTextBatch(e);
+        int thinkEnd = e.Config.Text.VocabSize - 20;   // any id stands for </think> here
+        var free = await e.GenerateAllAsync(inputs, new SamplingOptions { MaxNewTokens = 8, DoSample = false, IgnoreEos = true });
+        var budgeted = await e.GenerateAllAsync(inputs, new SamplingOptions { MaxNewTokens = 8, DoSample = false, IgnoreEos = true, ThinkingBudget = 3, ThinkEndTokenId = thinkEnd });
+        for (int row = 0; row < 2; row++)
+        {
+            int firstEnd = free[row].ToList().IndexOf(thinkEnd);
+            if (firstEnd is >= 0 and < 3) { Assert.Equal(free[row], budgeted[row]); continue; }
+            Assert.Equal(free[row].Take(3), budgeted[row].Take(3));
+            Assert.Equal(thinkEnd, budgeted[row][3]);
+        }
+        Assert.Throws<ArgumentException>(() => new SamplingOptions { ThinkingBudget = 3 }.Resolve(e.GenerationConfig, e.Config));
+    }
 }

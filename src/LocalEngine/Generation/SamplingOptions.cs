@@ -19,6 +19,13 @@ public sealed record SamplingOptions
     public long? Seed { get; init; }
     /// <summary>Token ids that end a sequence, on top of the checkpoint's eos ids.</summary>
     public IReadOnlyList<int> StopTokenIds { get; init; } = [];
+    /// <summary>
+    /// Thinking budget: once a sequence has generated this many tokens without producing <see cref="ThinkEndTokenId"/>,
+    /// that token is forced next, so the model closes its reasoning and answers. Null = unlimited.
+    /// </summary>
+    public int? ThinkingBudget { get; init; }
+    /// <summary>The token that ends reasoning (<c>&lt;/think&gt;</c>); required with <see cref="ThinkingBudget"/>.</summary>
+    public int? ThinkEndTokenId { get; init; }
     /// <summary>Keep generating through eos/stop tokens until MaxNewTokens (vLLM's ignore_eos; for benchmarks and tests).</summary>
     public bool IgnoreEos { get; init; }
     /// <summary>Ignore generation_config.json's sampling defaults (its eos ids still apply).</summary>
@@ -42,9 +49,20 @@ public sealed record SamplingOptions
         stops.UnionWith(StopTokenIds);
         int pad = g.PadTokenId ?? c.PadTokenId ?? (stops.Count > 0 ? stops.Min : 0);
         if (IgnoreEos) stops.Clear();
-        return new ResolvedSampling(maxNew, sample, temperature, topP, topK, penalty, Seed, stops.ToArray(), pad);
+        if (ThinkingBudget is < 0) throw new ArgumentOutOfRangeException(nameof(ThinkingBudget), ThinkingBudget, "must be ≥ 0.");
+        if (ThinkingBudget is not null && ThinkEndTokenId is null)
+            throw new ArgumentException("ThinkingBudget needs ThinkEndTokenId (the id of </think>).", nameof(ThinkEndTokenId));
+        return new ResolvedSampling(maxNew, sample, temperature, topP, topK, penalty, Seed, stops.ToArray(), pad)
+        {
+            ThinkingBudget = ThinkingBudget,
+            ThinkEndTokenId = ThinkEndTokenId,
+        };
     }
 }
 
 internal sealed record ResolvedSampling(int MaxNewTokens, bool DoSample, float Temperature, float TopP, int TopK,
-    float RepetitionPenalty, long? Seed, int[] StopTokenIds, int PadTokenId);
+    float RepetitionPenalty, long? Seed, int[] StopTokenIds, int PadTokenId)
+{
+    public int? ThinkingBudget { get; init; }
+    public int? ThinkEndTokenId { get; init; }
+}

@@ -19,6 +19,7 @@ internal sealed class TokenGenerator : IDisposable
     readonly int _b, _l, _maxNew;
     readonly List<long>[] _history;
     readonly bool[] _finished;
+    readonly bool[] _thinkClosed;
     readonly long[] _last;
     int _step;
 
@@ -40,6 +41,7 @@ internal sealed class TokenGenerator : IDisposable
             for (int j = 0; j < _l; j++) if (inputs.AttentionMask[i, j] != 0) _history[i].Add(inputs.InputIds[i, j]);
         }
         _finished = new bool[_b];
+        _thinkClosed = new bool[_b];
         _last = new long[_b];
         var t = model.Config.Text;
         _sampler = new Sampler(s, model.Device);
@@ -76,6 +78,11 @@ internal sealed class TokenGenerator : IDisposable
         {
             if (_finished[i]) { _last[i] = _s.PadTokenId; continue; }
             int id = (int)next[i];
+            if (_s.ThinkEndTokenId is int thinkEnd)
+            {
+                if (!_thinkClosed[i] && _s.ThinkingBudget is int budget && _step >= budget) id = thinkEnd; // budget spent: close the reasoning
+                if (id == thinkEnd) _thinkClosed[i] = true;
+            }
             bool stop = Array.IndexOf(_s.StopTokenIds, id) >= 0;
             bool last = stop || _step + 1 >= _maxNew;
             _finished[i] = last;
