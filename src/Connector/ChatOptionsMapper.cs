@@ -113,7 +113,7 @@ internal static class ChatOptionsMapper
 
     static long? GetLong(AdditionalPropertiesDictionary? d, string key) => TryGet<long>(d, key, out var v) ? v : null;
 
-    static bool TryGet<T>(AdditionalPropertiesDictionary? d, string key, out T value)
+    internal static bool TryGet<T>(AdditionalPropertiesDictionary? d, string key, out T value)
     {
         value = default!;
         if (d is null || !d.TryGetValue(key, out var raw) || raw is null) return false;

@@ -12,7 +12,7 @@ namespace Glm4vSK.Connector;
 /// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> and the finish reason.
 /// Thread-safe: requests queue on the engine. Cancelling stops generation and frees its memory at once.
 /// </summary>
-public sealed class Glm4vChatClient : IChatClient
+public sealed partial class Glm4vChatClient : IChatClient
 {
     readonly IGenerationBackend _backend;
     readonly Glm4vChatClientOptions _options;
