@@ -172,43 +172,6 @@ internal static class PythonStyleJson
         }
     }
 
-    /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, fixed notation for decimal exponents −4 ≤ e &lt; 16
-    /// (always with a fractional part), otherwise <c>d.ddde±XX</c>; <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.</summary>
-    public static string FormatFloat(double d)
-    {
-        if (double.IsNaN(d)) return "NaN";
-        if (double.IsPositiveInfinity(d)) return "Infinity";
-        if (double.IsNegativeInfinity(d)) return "-Infinity";
-        string sign = d < 0 || (d == 0 && double.IsNegative(d)) ? "-" : "";
-        string r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
-        int exponent = 0;
-        int ePos = r.IndexOfAny(['E', 'e']);
-        if (ePos >= 0)
-        {
-            exponent = int.Parse(r.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            r = r[..ePos];
-        }
-        int dot = r.IndexOf('.');
-        string digits = dot < 0 ? r : r.Remove(dot, 1);
-        int pointPos = (dot < 0 ? r.Length : dot) + exponent; // digits[0..pointPos) is the integer part
-        int lead = 0;
-        while (lead < digits.Length - 1 && digits[lead] == '0') lead++;
-        digits = digits[lead..];
-        pointPos -= lead;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0) return sign + "0.0";
-        int sci = pointPos - 1; // decimal exponent of the first digit
-        if (sci >= -4 && sci < 16)
-        {
-            if (sci >= 0)
-            {
-                string intPart = digits.Length > sci + 1 ? digits[..(sci + 1)] : digits.PadRight(sci + 1, '0');
-                string frac = digits.Length > sci + 1 ? digits[(sci + 1)..] : "0";
-                return sign + intPart + "." + frac;
-            }
-            return sign + "0." + new string('0', -sci - 1) + digits;
-        }
-        string mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
-        return sign + mantissa + "e" + (sci < 0 ? "-" : "+") + Math.Abs(sci).ToString("00", CultureInfo.InvariantCulture);
-    }
+    /// <summary>Python's <c>repr(float)</c>, shared with the chat templates' <c>tojson</c>.</summary>
+    public static string FormatFloat(double d) => Glm4vSK.LocalEngine.Processing.PythonJson.FormatFloat(d);
 }

@@ -1,4 +1,4 @@
-namespace Glm4vSK.LocalEngine.Tests.Fixtures;
+namespace Glm4vSK.LocalEngine.Testing;
 
 /// <summary>The fixture root: $GLM4V_FIXTURES, else ../shared/fixtures next to the repository.</summary>
 public static class FixtureRoot
