@@ -25,7 +25,10 @@ internal sealed record GlmRequest(
 /// Output None → no reasoning content), ResponseFormat (JSON / JSON schema as a prompt instruction),
 /// Instructions (a leading system message), RawRepresentationFactory (may return <see cref="SamplingOptions"/>), and
 /// AdditionalProperties <c>min_pixels</c>, <c>max_pixels</c>, <c>video_min_pixels</c>, <c>video_max_pixels</c>,
-/// <c>repetition_penalty</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens). Ignored (documented): FrequencyPenalty, PresencePenalty (use
+/// <c>repetition_penalty</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens) (<c>min_pixels</c> / <c>max_pixels</c> default to the client's
+/// <see cref="Glm4vChatClientOptions.MinPixels"/> / <see cref="Glm4vChatClientOptions.MaxPixels"/>). Function results
+/// holding Semantic Kernel content (<c>ImageContent</c>, ...) become MEAI content first (<see cref="KernelContentResults"/>).
+/// Ignored (documented): FrequencyPenalty, PresencePenalty (use
 /// <c>repetition_penalty</c>), ModelId (one model per engine), ConversationId (no server-side state),
 /// AllowMultipleToolCalls, AllowBackgroundResponses, ContinuationToken. The options are read, never mutated.
 /// </summary>
@@ -34,7 +37,7 @@ internal static class ChatOptionsMapper
     public static GlmRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? o, Glm4vChatClientOptions defaults, ChatTemplateFamily family, IChatClient client)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var list = messages.ToList();
+        var list = KernelContentResults.Normalize(messages);
         if (!string.IsNullOrEmpty(o?.Instructions)) list.Insert(0, new ChatMessage(ChatRole.System, o!.Instructions));
 
         var baseSampling = o?.RawRepresentationFactory?.Invoke(client) as SamplingOptions ?? new SamplingOptions();
@@ -76,8 +79,8 @@ internal static class ChatOptionsMapper
         {
             Tools = tools,
             EnableThinking = thinking,
-            MinPixels = GetLong(extra, "min_pixels"),
-            MaxPixels = GetLong(extra, "max_pixels"),
+            MinPixels = GetLong(extra, "min_pixels") ?? defaults.MinPixels,
+            MaxPixels = GetLong(extra, "max_pixels") ?? defaults.MaxPixels,
             VideoMinPixels = GetLong(extra, "video_min_pixels"),
             VideoMaxPixels = GetLong(extra, "video_max_pixels"),
         };

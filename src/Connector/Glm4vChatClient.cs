@@ -31,6 +31,9 @@ public sealed partial class Glm4vChatClient : IChatClient
         _metadata = new ChatClientMetadata("glm4v-torchsharp", new Uri("file://" + dir), _modelId);
     }
 
+    /// <summary>The client-wide defaults this client was made with.</summary>
+    internal Glm4vChatClientOptions Options => _options;
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
 
@@ -104,6 +107,7 @@ public sealed partial class Glm4vChatClient : IChatClient
         if (serviceKey is not null) return null;
         if (serviceType == typeof(ChatClientMetadata)) return _metadata;
         if (_backend is EngineBackend eb && serviceType.IsInstanceOfType(eb.Engine)) return eb.Engine;
+        if (_backend is LazyEngineBackend lazy && serviceType == typeof(Glm4vEngine)) return lazy.Engine; // loads the model if need be
         if (serviceType.IsInstanceOfType(_backend)) return _backend;
         if (serviceType == typeof(Glm4vProcessor)) return _backend.Processor;
         if (serviceType == typeof(Glm4vTokenizer)) return _backend.Processor.Tokenizer;

@@ -11,4 +11,8 @@ public sealed record Glm4vChatClientOptions
     public bool IncludeReasoning { get; init; } = true;
     /// <summary>Default output budget when <c>ChatOptions.MaxOutputTokens</c> is not set (null: generation_config / 1024).</summary>
     public int? MaxOutputTokens { get; init; }
+    /// <summary>Default lower pixel budget of each image (<c>AdditionalProperties["min_pixels"]</c> overrides it; null: the checkpoint's).</summary>
+    public long? MinPixels { get; init; }
+    /// <summary>Default upper pixel budget of each image (<c>AdditionalProperties["max_pixels"]</c> overrides it; null: the checkpoint's).</summary>
+    public long? MaxPixels { get; init; }
 }

@@ -133,6 +133,48 @@ public sealed class MeaiConversationTests
     }
 
     [Fact]
+    public void Serialized_images_in_function_results_become_images_and_other_json_stays_json()
+    {
+        string b64 = Convert.ToBase64String(new byte[] { 0x89, 0x50, 0x4e, 0x47 });
+        JsonElement J(string json) => JsonDocument.Parse(json).RootElement.Clone();
+        var results = new (JsonElement Json, int Images, string? Text)[]
+        {
+            // MEAI DataContent serialized as itself (KernelFunction as a plain AIFunction) and as an AIContent
+            (J($$"""{"uri": "data:image/png;base64,{{b64}}"}"""), 1, null),
+            (J($$"""{"$type": "data", "uri": "data:image/png;base64,{{b64}}", "mediaType": "image/png"}"""), 1, null),
+            // Semantic Kernel ImageContent
+            (J($$"""{"mimeType": "image/png", "data": "{{b64}}"}"""), 1, null),
+            // lists: text items become text, images images, anything else stays JSON
+            (J($$"""[{"$type": "text", "text": "cap"}, {"$type": "data", "uri": "data:image/png;base64,{{b64}}"}, {"k": 1}]"""), 1, "cap{\"k\": 1}"),
+            (J($$"""[{"$type": "TextContent", "text": "cap"}, {"$type": "ImageContent", "mimeType": "image/png", "data": "{{b64}}"}]"""), 1, "cap"),
+            // look-alikes stay JSON: a non-image data URI, extra properties, a remote URL, a wrong discriminator, no image in a list
+            (J("""{"uri": "data:text/plain;base64,aGk="}"""), 0, null),
+            (J($$"""{"uri": "data:image/png;base64,{{b64}}", "caption": "x"}"""), 0, null),
+            (J("""{"uri": "https://example.com/a.png"}"""), 0, null),
+            (J($$"""{"$type": "text", "uri": "data:image/png;base64,{{b64}}"}"""), 0, null),
+            (J("""[{"$type": "text", "text": "cap"}]"""), 0, null),
+            (J("""{"mimeType": "image/png", "data": "not base64!"}"""), 0, null),
+        };
+        foreach (var (json, images, text) in results)
+        {
+            var conversation = MeaiConversation.Create([
+                new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c", "f")]),
+                new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c", json)]),
+            ]);
+            Assert.True(images == conversation.Images.Count, json.GetRawText());
+            var tool = conversation.Messages[^1];
+            if (images == 0)
+            {
+                Assert.True(tool.IsStringContent, json.GetRawText());
+                continue;
+            }
+            Assert.All(conversation.Images, i => Assert.True(((DataContent)i.Content).HasTopLevelMediaType("image")));
+            if (text is not null)
+                Assert.Equal(text, string.Concat(tool.Parts.Where(p => p.Kind != TemplatePartKind.Image).Select(p => p.Kind == TemplatePartKind.Json ? PythonJson.Serialize(p.Json) : p.Text)));
+        }
+    }
+
+    [Fact]
     public void Videos_and_thinking_switch()
     {
         var video = new DataContent(new byte[] { 0, 0, 0, 24 }, "video/mp4");

@@ -25,7 +25,9 @@ namespace Glm4vSK.LocalEngine.Processing;
 /// <item>Each <see cref="FunctionResultContent"/> → its own tool message (consecutive ones share one
 /// <c>&lt;|observation|&gt;</c>), in any role's message (other contents around it keep their role). Its result: a string
 /// → string content; <see cref="AIContent"/> or a list of them (text, images, videos) → list content; a JSON string →
-/// its text; null → <c>""</c>; any other value → its <c>tojson</c> text as string content.</item>
+/// its text; JSON that is a serialized image (a <c>DataContent</c> with a <c>data:image/*</c> URI, a Semantic Kernel
+/// <c>ImageContent</c>, or an array holding one: see <see cref="SerializedMediaResult"/>) → list content with the real
+/// image; null → <c>""</c>; any other value → its <c>tojson</c> text as string content.</item>
 /// <item><see cref="UsageContent"/> is skipped. Every other content type → <see cref="InvalidMediaException"/>
 /// naming the message and content index.</item>
 /// <item>Tools: <see cref="AIFunctionDeclaration"/> → <c>{"type": "function", "function": {"name", "description"
@@ -203,6 +205,7 @@ public sealed class MeaiConversation
         void AddResult(FunctionResultContent result, int mi, int ci)
         {
             object? value = result.Result;
+            if (value is JsonElement json && SerializedMediaResult.TryConvert(json) is { } media) value = media; // an image a caller serialized
             string? text = value switch
             {
                 null => "",
