@@ -64,16 +64,6 @@ public static class Glm4vJson
 public static class GroundingResponseExtensions
 {
     /// <summary>The boxes and points of every text in <paramref name="response"/>, for an image of the given size (nothing is attached).</summary>
-    public static GroundingResult ParseGrounding(this ChatResponse response, int imageWidth, int imageHeight)
-    {
-        var boxes = new List<GroundingBox>();
-        var points = new List<GroundingPoint>();
-        foreach (var text in response.Messages.SelectMany(m => m.Contents).OfType<TextContent>())
-        {
-            var g = GroundingParser.Parse(text.Text, imageWidth, imageHeight);
-            boxes.AddRange(g.Boxes);
-            points.AddRange(g.Points);
-        }
-        return new GroundingResult(boxes, points, imageWidth, imageHeight);
-    }
+    public static GroundingResult ParseGrounding(this ChatResponse response, int imageWidth, int imageHeight) =>
+        GroundingParser.Parse(response, imageWidth, imageHeight);
 }

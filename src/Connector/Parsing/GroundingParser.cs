@@ -35,6 +35,15 @@ public static class GroundingParser
     static readonly Regex Bracketed4 = new(
         $@"\[{N},{N},{N},{N}\]|\({N},{N},{N},{N}\)|<{N},{N},{N},{N}>", RegexOptions.CultureInvariant);
 
+    /// <summary>The boxes and points of every text of <paramref name="response"/> (see <see cref="Parse(string, int, int)"/>).</summary>
+    public static GroundingResult Parse(Microsoft.Extensions.AI.ChatResponse response, int imageWidth, int imageHeight)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var parts = response.Messages.SelectMany(m => m.Contents).OfType<Microsoft.Extensions.AI.TextContent>()
+            .Select(t => Parse(t.Text, imageWidth, imageHeight)).ToList();
+        return new GroundingResult(parts.SelectMany(p => p.Boxes).ToList(), parts.SelectMany(p => p.Points).ToList(), imageWidth, imageHeight);
+    }
+
     /// <summary>Parses <paramref name="text"/> for an image of <paramref name="imageWidth"/> × <paramref name="imageHeight"/> pixels.</summary>
     public static GroundingResult Parse(string text, int imageWidth, int imageHeight)
     {
