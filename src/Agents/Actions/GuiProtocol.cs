@@ -1,0 +1,17 @@
+namespace Glm4vSK.Agents.Actions;
+
+/// <summary>The GUI-agent output protocols the parsers understand (fixtures README §5.4, formats.md §2).</summary>
+public enum GuiProtocol
+{
+    /// <summary>GLM-4.1V / GLM-4.5V mobile (AndroidWorld): <c>Memory: … Reason: … Action: {"action_type": …}</c>.</summary>
+    MobileGlmV,
+
+    /// <summary>GLM-4.1V / GLM-4.5V desktop (OSWorld): <c>left_click(start_box='[x,y]')</c>.</summary>
+    PcGlmV,
+
+    /// <summary>GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks): <c>Click [n]</c>, <c>Type [n]; [text]</c>, ….</summary>
+    WebGlmV,
+
+    /// <summary>AutoGLM-Phone (Open-AutoGLM): <c>do(action="Tap", element=[x,y])</c>, <c>finish(message="…")</c>.</summary>
+    AutoGlmPhone,
+}

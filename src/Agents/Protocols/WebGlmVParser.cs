@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Glm4vSK.Agents.Actions;
+
+namespace Glm4vSK.Agents.Protocols;
+
+/// <summary>
+/// GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks) answers: <c>Thought: … Action: Click [n] Memory_Updated: {…}</c>
+/// (GLM-V prompt formats + reward <c>WebVoyager.py</c> regexes, brackets optional; fixtures README §5.4). Works with or
+/// without <c>&lt;answer&gt;</c>. Set-of-marks actions carry labels, never coordinates: <see cref="GuiAction.Point"/> is
+/// always <see langword="null"/>.
+/// </summary>
+public sealed partial class WebGlmVParser : IGuiActionParser
+{
+    /// <summary>The shared instance (the parser is stateless).</summary>
+    public static WebGlmVParser Instance { get; } = new();
+
+    /// <inheritdoc />
+    public GuiProtocol Protocol => GuiProtocol.WebGlmV;
+
+    /// <inheritdoc />
+    public GuiActionParseResult Parse(string modelOutput)
+    {
+        ArgumentNullException.ThrowIfNull(modelOutput);
+        if (!GuiOutputText.TryPreprocess(modelOutput, out string body, out string? error))
+            return GuiActionParseResult.Rejected(modelOutput, error!);
+
+        int at = body.IndexOf("Action:", StringComparison.Ordinal);
+        if (at < 0) return GuiActionParseResult.Rejected(modelOutput, "no 'Action:'");
+        string action = body[(at + "Action:".Length)..];
+        int memory = action.IndexOf("\nMemory_Updated:", StringComparison.Ordinal);
+        if (memory >= 0) action = action[..memory];
+        int begin = action.IndexOf(GuiOutputText.BeginOfBox, StringComparison.Ordinal);
+        if (begin >= 0)
+        {
+            action = action[(begin + GuiOutputText.BeginOfBox.Length)..];
+            int end = action.IndexOf(GuiOutputText.EndOfBox, StringComparison.Ordinal);
+            if (end >= 0) action = action[..end];
+        }
+        action = action.Trim();
+
+        Match m;
+        if ((m = ClickRegex().Match(action)).Success)
+            return Ok(GuiActionKind.Click, "click", "Click", new() { ["label"] = Label(m.Groups[1].Value) });
+        if ((m = TypeRegex().Match(action)).Success)
+            return Ok(GuiActionKind.TypeText, "type", "Type", new() { ["label"] = Label(m.Groups[1].Value), ["content"] = m.Groups[2].Value });
+        if ((m = ScrollRegex().Match(action)).Success)
+        {
+            string target = m.Groups[1].Value;
+            return Ok(GuiActionKind.Scroll, "scroll", "Scroll", new()
+            {
+                ["target"] = target == "WINDOW" ? target : Label(target),
+                ["direction"] = m.Groups[2].Value,
+            });
+        }
+        if (action == "Wait") return Ok(GuiActionKind.Wait, "wait", "Wait", []);
+        if (action == "GoBack") return Ok(GuiActionKind.NavigateBack, "go_back", "GoBack", []);
+        if (action == "Bing") return Ok(GuiActionKind.Search, "bing", "Bing", []);
+        if ((m = AnswerRegex().Match(action)).Success)
+            return Ok(GuiActionKind.Answer, "answer", "ANSWER", new() { ["content"] = m.Groups[1].Value });
+        if ((m = KeyRegex().Match(action)).Success)
+            return Ok(GuiActionKind.Key, "key", "Key", new() { ["key"] = m.Groups[1].Value });
+        return GuiActionParseResult.Rejected(modelOutput, $"'{action}' is not a web action");
+
+        GuiActionParseResult Ok(GuiActionKind kind, string type, string name, Dictionary<string, object?> args) =>
+            GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, type, name, args));
+    }
+
+    private static object Label(string digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? l : digits;
+
+    [GeneratedRegex(@"^Click \[?(\d+)\]?$")]
+    private static partial Regex ClickRegex();
+
+    [GeneratedRegex(@"^Type \[?(\d+)\]?[; ]+\[?(.[^\]]*)\]?$", RegexOptions.Singleline)]
+    private static partial Regex TypeRegex();
+
+    [GeneratedRegex(@"^Scroll \[?(\d+|WINDOW)\]?[; ]+\[?(up|down)\]?$")]
+    private static partial Regex ScrollRegex();
+
+    [GeneratedRegex(@"^ANSWER[; ]+<content>(.*?)</content>$", RegexOptions.Singleline)]
+    private static partial Regex AnswerRegex();
+
+    [GeneratedRegex(@"^Key[; ]+\[?(.[^\]]*)\]?$")]
+    private static partial Regex KeyRegex();
+}
