@@ -17,20 +17,6 @@ internal static unsafe class X11ScreenCapture
         return Screenshot.FromRgba(rgba, width, height);
     }
 
-    /// <summary>The size of <paramref name="display"/>'s root window.</summary>
-    internal static (int Width, int Height) GetScreenSize(string display)
-    {
-        nint dpy = Open(display);
-        try
-        {
-            return RootSize(dpy, display);
-        }
-        finally
-        {
-            X11Native.XCloseDisplay(dpy);
-        }
-    }
-
     /// <summary>Captures the root window as RGBA8888 rows (<paramref name="width"/>·4 bytes each).</summary>
     internal static byte[] CaptureRgba(string display, out int width, out int height)
     {

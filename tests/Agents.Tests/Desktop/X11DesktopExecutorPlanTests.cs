@@ -33,7 +33,7 @@ public sealed class X11DesktopExecutorPlanTests
     }
 
     [Fact]
-    public void Clicks_move_with_sync_then_press_the_right_button()
+    public void Clicks_move_the_pointer_then_press_the_right_button()
     {
         // [500,250] of 1280x800 = (640, 200).
         Assert.Equal(["mousemove", "640", "200", "click", "1"], Args("left_click(start_box='[500,250]', element_info='OK')"));
