@@ -1,0 +1,842 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Glm4vSK.Agents.Actions;
+using Glm4vSK.Agents.Screens;
+using Microsoft.Playwright;
+
+namespace Glm4vSK.Agents.Executors;
+
+/// <summary>
+/// Drives a web page through Playwright and the system's Chromium (runtime.md §3), for the GLM-V web protocol
+/// (set-of-marks labels, formats.md §2.5) and for coordinate protocols (PC / mobile style actions on a page).
+/// </summary>
+/// <remarks>
+/// <para>Create it with <see cref="LaunchAsync"/> (starts Playwright and a headless Chromium that this executor owns
+/// and closes) or wrap a page you own with the constructor.</para>
+/// <para>Screenshots are viewport PNGs in CSS pixels, so screenshot pixels, element bounds and mouse coordinates
+/// are the same numbers. With <see cref="WebExecutorOptions.SetOfMarks"/> each screenshot carries numbered labels
+/// and <see cref="GuiObservation.Elements"/> lists the labelled elements; a label action (<c>Click [3]</c>) acts at
+/// the centre of the element's bounds as the model saw them.</para>
+/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>: a page load to any other URL is
+/// aborted inside the browser before it is sent (link clicks, form posts, scripts), and the search action and
+/// <see cref="NavigateAsync(string, CancellationToken)"/> refuse such URLs without a request. Requests for
+/// sub-resources (images, scripts) are not fenced.</para>
+/// </remarks>
+public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
+{
+    /// <summary>What the web protocol's <c>Google</c> action opens.</summary>
+    private const string GoogleUrl = "https://www.google.com/";
+
+    /// <summary>Chromium flags for a quiet, offline, headless-friendly browser (runtime.md §3).</summary>
+    private static readonly string[] BaseArguments =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", "--disable-quic", "--disable-smooth-scrolling",
+    ];
+
+    private readonly WebExecutorOptions _options;
+    private readonly IPlaywright? _playwright;
+    private readonly IBrowser? _browser;
+    private readonly IBrowserContext? _ownedContext;
+    private readonly Uri? _home;
+    private readonly ConcurrentQueue<string> _blocked = new();
+    private readonly ConcurrentQueue<IPage> _popups = new();
+    private readonly List<IPage> _pages = [];
+    private readonly Dictionary<IPage, Task> _guards = [];
+    private readonly object _gate = new();
+    private int _blockedCount;
+    private bool _disposed;
+
+    /// <summary>
+    /// Wraps <paramref name="page"/>, which the caller owns (disposing this executor leaves it open). Without
+    /// <see cref="WebExecutorOptions.StartUrl"/>, the page's current origin is the one the default navigation
+    /// policy allows. <see cref="WebExecutorOptions.ExecutablePath"/>, <see cref="WebExecutorOptions.Headless"/> and
+    /// <see cref="WebExecutorOptions.Viewport"/> do not apply.
+    /// </summary>
+    public PlaywrightWebExecutor(IPage page, WebExecutorOptions? options = null)
+        : this(page, options ?? new WebExecutorOptions(), null, null, null)
+    {
+    }
+
+    private PlaywrightWebExecutor(IPage page, WebExecutorOptions options, IPlaywright? playwright, IBrowser? browser, IBrowserContext? context)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        Validate(options);
+        _options = options;
+        _playwright = playwright;
+        _browser = browser;
+        _ownedContext = context;
+        _home = ParseStartUrl(options.StartUrl) ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
+        Adopt(page);
+    }
+
+    /// <inheritdoc />
+    public string Platform => "web";
+
+    /// <summary>The settings.</summary>
+    public WebExecutorOptions Options => _options;
+
+    /// <summary>The page the executor drives now (a tab the page opened becomes the current page).</summary>
+    public IPage Page
+    {
+        get
+        {
+            lock (_gate)
+            {
+                for (int i = _pages.Count - 1; i >= 0; i--)
+                    if (!_pages[i].IsClosed) return _pages[i];
+                return _pages[^1];
+            }
+        }
+    }
+
+    /// <summary>Whether this executor launched the browser (and closes it on dispose).</summary>
+    public bool OwnsBrowser => _browser is not null;
+
+    /// <summary>The latest observation <see cref="ObserveAsync"/> returned, or <see langword="null"/>.</summary>
+    public GuiObservation? LastObservation { get; private set; }
+
+    /// <summary>The URLs whose navigation was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>, oldest first.</summary>
+    public IReadOnlyList<string> BlockedNavigations => [.. _blocked];
+
+    /// <summary>
+    /// Starts Playwright, launches Chromium from <see cref="WebExecutorOptions.ExecutablePath"/> (headless by default,
+    /// offline flags, a fresh profile), opens a page with the configured viewport and, when set, loads
+    /// <see cref="WebExecutorOptions.StartUrl"/>. The executor owns all of it; dispose it to close the browser.
+    /// </summary>
+    /// <exception cref="WebBrowserException">The executable is missing, Playwright's driver or the browser failed to start, or the start page did not load.</exception>
+    public static async Task<PlaywrightWebExecutor> LaunchAsync(WebExecutorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new WebExecutorOptions();
+        Validate(options);
+        ParseStartUrl(options.StartUrl);
+        string executable = ResolveExecutable(options.ExecutablePath)
+            ?? throw new WebBrowserException(
+                $"The browser executable '{options.ExecutablePath}' does not exist. Install chromium, e.g. apt-get install chromium " +
+                "(Debian/Ubuntu), or set WebExecutorOptions.ExecutablePath to a Chromium or Chrome binary. Playwright's own browser " +
+                "download is not used.", options.ExecutablePath);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        IPlaywright playwright;
+        try
+        {
+            playwright = await Playwright.CreateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new WebBrowserException(
+                $"Playwright's driver did not start ({FirstLine(ex.Message)}). The Microsoft.Playwright package copies it into the " +
+                "build output (.playwright/ next to the assemblies); check that it is there and that PlaywrightPlatform is not 'none'.",
+                executable, ex);
+        }
+
+        IBrowser? browser = null;
+        PlaywrightWebExecutor? executor = null;
+        try
+        {
+            try
+            {
+                browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = executable,
+                    Headless = options.Headless,
+                    Args = [.. BaseArguments, .. options.AdditionalArguments],
+                    Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
+                }).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PlaywrightException ex)
+            {
+                string hint = options.Headless
+                    ? ""
+                    : " A headful browser needs an X display: set DISPLAY (e.g. run under xvfb-run) or keep Headless = true.";
+                throw new WebBrowserException(
+                    $"Chromium at '{executable}' did not start: {FirstLine(ex.Message)}.{hint} Check that '{executable} --headless " +
+                    "--no-sandbox --dump-dom about:blank' works; reinstall it with apt-get install chromium if it does not.", executable, ex);
+            }
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = options.Viewport.Width, Height = options.Viewport.Height },
+                DeviceScaleFactor = 1,
+                ServiceWorkers = ServiceWorkerPolicy.Block,
+            }).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var page = await context.NewPageAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            executor = new PlaywrightWebExecutor(page, options, playwright, browser, context);
+            await executor.GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (options.StartUrl is { } start)
+            {
+                var opened = await executor.NavigateAsync(start, cancellationToken).ConfigureAwait(false);
+                if (!opened.Succeeded)
+                    throw new WebBrowserException($"The start page could not be opened: {opened.Message}", executable);
+            }
+            return executor;
+        }
+        catch
+        {
+            if (executor is not null)
+            {
+                await executor.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                if (browser is not null) await CloseQuietlyAsync(browser.CloseAsync()).ConfigureAwait(false);
+                playwright.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="PlaywrightException">The page or browser is gone.</exception>
+    public async Task<GuiObservation> ObserveAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var page = Page;
+        await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        for (int attempt = 0; ; attempt++)
+        {
+            await WaitForLoadAsync(page, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var observation = await CaptureAsync(page, cancellationToken).ConfigureAwait(false);
+                LastObservation = observation;
+                return observation;
+            }
+            catch (PlaywrightException ex) when (attempt < 2 && !page.IsClosed && IsNavigationRace(ex))
+            {
+                // The page navigated between labelling and the screenshot: observe the new document.
+            }
+        }
+    }
+
+    private async Task<GuiObservation> CaptureAsync(IPage page, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<GuiElement> elements = [];
+        byte[] png;
+        var shotOptions = new PageScreenshotOptions { Type = ScreenshotType.Png, Scale = ScreenshotScale.Css };
+        if (_options.SetOfMarks)
+        {
+            var marks = await page.EvaluateAsync<JsonElement?>(SetOfMarks.MarkScript, new { maxText = _options.MaxElementTextLength, draw = true })
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                png = await page.ScreenshotAsync(shotOptions).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await CloseQuietlyAsync(page.EvaluateAsync(SetOfMarks.UnmarkScript)).ConfigureAwait(false);
+            }
+            if (marks is { } m) elements = SetOfMarks.ReadElements(m);
+        }
+        else
+        {
+            png = await page.ScreenshotAsync(shotOptions).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return new GuiObservation(Screenshot.FromEncoded(png)) { Elements = elements, Location = page.Url };
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="PlaywrightException">The page or browser is gone.</exception>
+    public async Task<GuiActionOutcome> ExecuteAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(observation);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var page = Page;
+        await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
+        int blockedBefore = Volatile.Read(ref _blockedCount);
+
+        var outcome = await PerformAsync(page, action, observation, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Settle) return outcome.Outcome;
+
+        if (_options.SettleDelay > TimeSpan.Zero)
+            await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
+        var result = outcome.Outcome;
+        string[] blocked = [.. _blocked.Skip(blockedBefore)];
+        if (blocked.Length > 0)
+            result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} was blocked (not an allowed site), the page did not change");
+        if (SwitchToPopup() is { } popup)
+            result = result with { Message = $"{result.Message}; a new tab opened ({popup.Url}) and is now the current page" };
+        return result;
+    }
+
+    private readonly record struct Performed(GuiActionOutcome Outcome, bool Settle);
+
+    private async Task<Performed> PerformAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
+    {
+        static Performed Done(GuiActionOutcome o) => new(o, false);
+        static Performed Fail(string message) => new(GuiActionOutcome.Failure(message), false);
+        static Performed Settle(string message) => new(GuiActionOutcome.Success(message), true);
+
+        string name = action.Name;
+        switch (action.Kind)
+        {
+            case GuiActionKind.Click or GuiActionKind.DoubleClick or GuiActionKind.RightClick or GuiActionKind.MiddleClick or GuiActionKind.Hover:
+            {
+                if (!TryResolveTarget(action, observation, page, out var target, out string? failure)) return Fail(failure!);
+                var info = await InfoAtAsync(page, target.X, target.Y, retarget: action.Kind != GuiActionKind.Hover, ct).ConfigureAwait(false);
+                var (x, y) = ((float)target.X, (float)target.Y);
+                string verb;
+                switch (action.Kind)
+                {
+                    case GuiActionKind.Click:
+                        await page.Mouse.ClickAsync(x, y).WaitAsync(ct).ConfigureAwait(false);
+                        verb = "clicked";
+                        break;
+                    case GuiActionKind.DoubleClick:
+                        await page.Mouse.DblClickAsync(x, y).WaitAsync(ct).ConfigureAwait(false);
+                        verb = "double-clicked";
+                        break;
+                    case GuiActionKind.RightClick:
+                        await page.Mouse.ClickAsync(x, y, new MouseClickOptions { Button = MouseButton.Right }).WaitAsync(ct).ConfigureAwait(false);
+                        verb = "right-clicked";
+                        break;
+                    case GuiActionKind.MiddleClick:
+                        await page.Mouse.ClickAsync(x, y, new MouseClickOptions { Button = MouseButton.Middle }).WaitAsync(ct).ConfigureAwait(false);
+                        verb = "middle-clicked";
+                        break;
+                    default:
+                        await page.Mouse.MoveAsync(x, y).WaitAsync(ct).ConfigureAwait(false);
+                        return Settle($"moved the pointer to {target.Describe(info)}");
+                }
+                return Settle($"{verb} {target.Describe(info)}");
+            }
+
+            case GuiActionKind.Drag:
+            {
+                if (action.Point is null || action.EndPoint is null) return Fail($"{name} needs a start and an end point");
+                var (start, end) = (ToViewport(action.Point.Value, observation, page), ToViewport(action.EndPoint.Value, observation, page));
+                await page.Mouse.MoveAsync((float)start.X, (float)start.Y).WaitAsync(ct).ConfigureAwait(false);
+                await page.Mouse.DownAsync().WaitAsync(ct).ConfigureAwait(false);
+                await page.Mouse.MoveAsync((float)end.X, (float)end.Y, new MouseMoveOptions { Steps = 10 }).WaitAsync(ct).ConfigureAwait(false);
+                await page.Mouse.UpAsync().WaitAsync(ct).ConfigureAwait(false);
+                return Settle($"dragged from {Pt(start)} to {Pt(end)}");
+            }
+
+            case GuiActionKind.TypeText:
+            {
+                var (typed, settle) = await TypeAsync(page, action, observation, ct).ConfigureAwait(false);
+                return new Performed(typed, settle);
+            }
+
+            case GuiActionKind.Key:
+            {
+                string? keys = action.GetString("key") ?? action.GetString("keys") ?? action.GetString("text")
+                    ?? (action.Type == "keyboard_enter" ? "Enter" : null);
+                if (!PlaywrightKeys.TryTranslate(keys, out var presses, out string? error)) return Fail(error!);
+                foreach (string press in presses)
+                    await page.Keyboard.PressAsync(press).WaitAsync(ct).ConfigureAwait(false);
+                return Settle($"pressed {string.Join(", ", presses)}");
+            }
+
+            case GuiActionKind.Scroll:
+                return Done(await ScrollAsync(page, action, observation, ct).ConfigureAwait(false));
+
+            case GuiActionKind.Swipe:
+                return Done(await SwipeAsync(page, action, observation, ct).ConfigureAwait(false));
+
+            case GuiActionKind.NavigateBack:
+            {
+                string before = page.Url;
+                int blockedBefore = Volatile.Read(ref _blockedCount);
+                IResponse? response;
+                try
+                {
+                    response = await page.GoBackAsync(new PageGoBackOptions
+                    {
+                        Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
+                        WaitUntil = WaitUntilState.Load,
+                    }).WaitAsync(ct).ConfigureAwait(false);
+                }
+                catch (PlaywrightException ex) when (!page.IsClosed)
+                {
+                    return Fail(Volatile.Read(ref _blockedCount) > blockedBefore
+                        ? "going back was blocked: the previous page is not an allowed site"
+                        : $"going back failed: {FirstLine(ex.Message)}");
+                }
+                if (response is null && page.Url == before) return Fail("there is no previous page to go back to");
+                return Done(GuiActionOutcome.Success($"went back to {page.Url}"));
+            }
+
+            case GuiActionKind.Wait:
+                await Task.Delay(_options.WaitDuration, ct).ConfigureAwait(false);
+                return Done(GuiActionOutcome.Success($"waited {_options.WaitDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"));
+
+            case GuiActionKind.Search:
+            {
+                string url = string.Equals(name, "Google", StringComparison.OrdinalIgnoreCase) ? GoogleUrl : _options.SearchUrl;
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsAllowed(uri))
+                    return Fail($"{name} is not available: {url} is not an allowed site (WebExecutorOptions.AllowNavigation); stay on the current site");
+                return Done(await NavigateAsync(uri, ct).ConfigureAwait(false));
+            }
+
+            default:
+                return Fail($"{name} ({action.Kind}) is not supported on the web");
+        }
+    }
+
+    private async Task<(GuiActionOutcome Outcome, bool Settle)> TypeAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
+    {
+        string? text = action.GetString("content") ?? action.GetString("text");
+        if (text is null) return (GuiActionOutcome.Failure($"{action.Name} needs the text to type"), false);
+        bool labelled = action.Args.ContainsKey("label");
+        bool clear, enter;
+        string where;
+        SetOfMarks.ElementInfo? info;
+        if (labelled || action.Point is not null)
+        {
+            if (!TryResolveTarget(action, observation, page, out var target, out string? failure)) return (GuiActionOutcome.Failure(failure!), false);
+            info = await InfoAtAsync(page, target.X, target.Y, retarget: false, ct).ConfigureAwait(false);
+            if (info is { Select: true })
+            {
+                var picked = await page.EvaluateAsync<JsonElement?>(SetOfMarks.SelectOptionScript, new { x = target.X, y = target.Y, text })
+                    .WaitAsync(ct).ConfigureAwait(false);
+                if (picked is { } p && SetOfMarks.Bool(p, "ok"))
+                    return (GuiActionOutcome.Success($"chose \"{SetOfMarks.String(p, "chosen")}\" in {target.Describe(info)}"), true);
+                string options = picked is { } q && q.TryGetProperty("options", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? string.Join(", ", list.EnumerateArray().Select(o => $"\"{o.GetString()}\""))
+                    : "";
+                return (GuiActionOutcome.Failure($"{target.Describe(info)} has no option \"{text}\" (options: {options})"), false);
+            }
+            await page.Mouse.ClickAsync((float)target.X, (float)target.Y).WaitAsync(ct).ConfigureAwait(false);
+            // WebVoyager clears the field and presses Enter; mobile input_text clears only with override=True.
+            clear = labelled || (action.Args.TryGetValue("override", out object? o) && o is true);
+            enter = labelled || action.Protocol == GuiProtocol.MobileGlmV;
+            where = target.Describe(info);
+        }
+        else
+        {
+            // PC type: into whatever has focus, no click; AutoGLM's Type replaces the field's text.
+            clear = action.Protocol == GuiProtocol.AutoGlmPhone;
+            enter = false;
+            where = "the focused element";
+        }
+
+        var focused = await FocusedInfoAsync(page, ct).ConfigureAwait(false);
+        bool secret = focused is { Password: true } || (labelled && FindLabelled(action, observation) is { IsPassword: true });
+        if (clear)
+        {
+            await page.Keyboard.PressAsync("ControlOrMeta+a").WaitAsync(ct).ConfigureAwait(false);
+            await page.Keyboard.PressAsync("Backspace").WaitAsync(ct).ConfigureAwait(false);
+        }
+        await page.Keyboard.TypeAsync(text, new KeyboardTypeOptions { Delay = _options.TypeDelayMs }).WaitAsync(ct).ConfigureAwait(false);
+        if (enter) await page.Keyboard.PressAsync("Enter").WaitAsync(ct).ConfigureAwait(false);
+
+        string typed = secret ? $"typed {text.Length} characters" : $"typed \"{Shorten(text, 60)}\"";
+        string message = $"{typed} into {where}{(clear ? " (cleared first)" : "")}{(enter ? " and pressed Enter" : "")}";
+        if (focused is null) message += "; nothing had focus, so the keys went to the page";
+        else if (!focused.Editable) message += $"; the focused element {focused} is not a text field";
+        return (GuiActionOutcome.Success(message), true);
+    }
+
+    private async Task<GuiActionOutcome> ScrollAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
+    {
+        string? direction = action.Direction?.ToLowerInvariant();
+        if (direction is not ("up" or "down"))
+            return GuiActionOutcome.Failure($"{action.Name} needs the direction up or down (got '{action.Direction}')");
+        int sign = direction == "down" ? 1 : -1;
+
+        if (action.Args.TryGetValue("target", out object? target))
+        {
+            // Web: Scroll [WINDOW|n]; [up|down].
+            if (target is "WINDOW")
+                return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, null);
+            if (!TryResolveLabel(target, observation, page, out var at, out string? failure)) return GuiActionOutcome.Failure(failure!);
+            return DescribeScroll(await RunScrollScriptAsync(page, at.X, at.Y, element: true, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, at.Label);
+        }
+
+        if (action.Point is { } point)
+        {
+            // PC: scroll(start_box, direction, step) = step wheel clicks at the point.
+            var at = ToViewport(point, observation, page);
+            long clicks = action.Args.TryGetValue("step", out object? step) && step is long n && n > 0 ? n : _options.ScrollClicksDefault;
+            clicks = Math.Min(clicks, 100);
+            await WheelAsync(page, at, 0, sign * clicks * _options.WheelClickPixels, ct).ConfigureAwait(false);
+            return GuiActionOutcome.Success($"scrolled {direction} {clicks} wheel clicks at {Pt(at)}");
+        }
+
+        return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, null);
+    }
+
+    private async Task<GuiActionOutcome> SwipeAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
+    {
+        var viewport = ViewportOf(page, observation);
+        var from = action.Point is { } p ? ToViewport(p, observation, page) : (X: viewport.Width / 2.0, Y: viewport.Height / 2.0);
+        double dx, dy;
+        if (action.EndPoint is { } e)
+        {
+            // The finger moves from start to end; the content follows it, i.e. the page scrolls the opposite way.
+            var to = ToViewport(e, observation, page);
+            (dx, dy) = (from.X - to.X, from.Y - to.Y);
+        }
+        else
+        {
+            double amount = _options.ScrollAmount ?? Math.Round(viewport.Height * 2 / 3.0);
+            (dx, dy) = action.Direction?.ToLowerInvariant() switch
+            {
+                "up" => (0, amount),
+                "down" => (0, -amount),
+                "left" => (amount, 0),
+                "right" => (-amount, 0),
+                _ => (double.NaN, double.NaN),
+            };
+            if (double.IsNaN(dx)) return GuiActionOutcome.Failure($"{action.Name} needs a direction (up, down, left or right)");
+        }
+        await WheelAsync(page, from, dx, dy, ct).ConfigureAwait(false);
+        string scroll = Math.Abs(dy) >= Math.Abs(dx)
+            ? $"{(dy >= 0 ? "down" : "up")} {Math.Abs(dy):0} px"
+            : $"{(dx >= 0 ? "right" : "left")} {Math.Abs(dx):0} px";
+        return GuiActionOutcome.Success($"swiped at {Pt(from)}: scrolled the page {scroll}");
+    }
+
+    private static async Task WheelAsync(IPage page, (double X, double Y) at, double dx, double dy, CancellationToken ct)
+    {
+        await page.Mouse.MoveAsync((float)at.X, (float)at.Y).WaitAsync(ct).ConfigureAwait(false);
+        await page.Mouse.WheelAsync((float)dx, (float)dy).WaitAsync(ct).ConfigureAwait(false);
+        await page.EvaluateAsync(SetOfMarks.TwoFramesScript).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonElement?> RunScrollScriptAsync(IPage page, double x, double y, bool element, int sign, int? amount, CancellationToken ct) =>
+        await page.EvaluateAsync<JsonElement?>(SetOfMarks.ScrollScript, new { x, y, element, sign, amount }).WaitAsync(ct).ConfigureAwait(false);
+
+    private static GuiActionOutcome DescribeScroll(JsonElement? result, string direction, string? label)
+    {
+        if (result is not { } r) return GuiActionOutcome.Failure("the page did not answer the scroll");
+        string what = SetOfMarks.String(r, "target") == "element"
+            ? $"the scrollable <{SetOfMarks.String(r, "tag")}>{(label is null ? "" : $" around {label}")}"
+            : label is null ? "the window" : $"the window ({label} has no scrollable area)";
+        double moved = Math.Abs(SetOfMarks.Number(r, "moved"));
+        if (moved < 0.5)
+        {
+            string edge = SetOfMarks.Number(r, "max") <= 0 ? "it cannot scroll" : direction == "down" ? "already at the bottom" : "already at the top";
+            return GuiActionOutcome.Failure($"scrolled {what} {direction}, but it did not move ({edge})");
+        }
+        return GuiActionOutcome.Success($"scrolled {what} {direction} {moved:0} px");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Typing is sensitive when it goes into an <c>input[type=password]</c>: the labelled element, the element at the
+    /// action's point, or (for an action without a target, PC <c>type</c>) the focused element, checked in the DOM
+    /// now, besides what the observation recorded.
+    /// </remarks>
+    public async ValueTask<string?> GetSensitivityAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(observation);
+        if (action.Kind != GuiActionKind.TypeText) return null;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        const string reason = "typing into a password field";
+        var page = Page;
+        if (action.Args.ContainsKey("label") || action.Point is not null)
+        {
+            if (FindLabelled(action, observation) is { IsPassword: true }) return reason;
+            if (!TryResolveTarget(action, observation, page, out var target, out _)) return null;
+            var info = await InfoAtAsync(page, target.X, target.Y, retarget: false, cancellationToken).ConfigureAwait(false);
+            return info is { Password: true } ? reason : null;
+        }
+        var focused = await FocusedInfoAsync(page, cancellationToken).ConfigureAwait(false);
+        return focused is { Password: true } ? reason : null;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="url"/> in the current page when <see cref="WebExecutorOptions.AllowNavigation"/>
+    /// permits it; a refused URL is never requested. Load failures come back as a failed outcome.
+    /// </summary>
+    public Task<GuiActionOutcome> NavigateAsync(string url, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? NavigateAsync(uri, cancellationToken)
+            : Task.FromResult(GuiActionOutcome.Failure($"'{url}' is not an absolute URL"));
+    }
+
+    /// <inheritdoc cref="NavigateAsync(string, CancellationToken)"/>
+    public async Task<GuiActionOutcome> NavigateAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!IsAllowed(url)) return GuiActionOutcome.Failure($"{url} is not an allowed site (WebExecutorOptions.AllowNavigation); it was not opened");
+        var page = Page;
+        await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions
+            {
+                Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
+                WaitUntil = WaitUntilState.Load,
+            }).WaitAsync(cancellationToken).ConfigureAwait(false);
+            string status = response is null ? "" : $" (HTTP {response.Status})";
+            return response is { Ok: false }
+                ? GuiActionOutcome.Failure($"opened {page.Url}{status}")
+                : GuiActionOutcome.Success($"opened {page.Url}{status}");
+        }
+        catch (PlaywrightException ex) when (!page.IsClosed)
+        {
+            return GuiActionOutcome.Failure($"opening {url} failed: {FirstLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>Whether the navigation policy allows <paramref name="url"/>.</summary>
+    public bool IsAllowed(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri) return false;
+        if (url.Scheme is "about" or "data" or "blob") return true;
+        if (_options.AllowNavigation is { } allow) return allow(url);
+        if (url.Scheme is "http" or "https" or "ws" or "wss" && url.IsLoopback) return true;
+        return _home is not null &&
+               string.Equals(url.Scheme, _home.Scheme, StringComparison.OrdinalIgnoreCase) &&
+               string.Equals(url.Host, _home.Host, StringComparison.OrdinalIgnoreCase) &&
+               url.Port == _home.Port;
+    }
+
+    /// <summary>Closes the browser when this executor launched it; otherwise removes its navigation guard from the caller's page.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        IPage[] pages;
+        lock (_gate) pages = [.. _pages];
+        foreach (var page in pages) page.Popup -= OnPopup;
+        if (_browser is not null)
+        {
+            if (_ownedContext is not null) await CloseQuietlyAsync(_ownedContext.CloseAsync()).ConfigureAwait(false);
+            await CloseQuietlyAsync(_browser.CloseAsync()).ConfigureAwait(false);
+            _playwright?.Dispose();
+            return;
+        }
+        foreach (var page in pages)
+            if (!page.IsClosed) await CloseQuietlyAsync(page.UnrouteAsync("**/*", RouteAsync)).ConfigureAwait(false);
+    }
+
+    // ---- targets and geometry ------------------------------------------------------------------------------
+
+    /// <summary>A point to act at, in viewport pixels, with the label description when it came from a label.</summary>
+    private readonly record struct Target(double X, double Y, string? Label)
+    {
+        public string Describe(SetOfMarks.ElementInfo? info) =>
+            Label is not null ? $"{Label} at {Pt((X, Y))}" : info is null ? Pt((X, Y)) : $"{Pt((X, Y))} on {info}";
+    }
+
+    private static GuiElement? FindLabelled(GuiAction action, GuiObservation observation) =>
+        action.Args.TryGetValue("label", out object? l) && l is long n && n is >= 0 and <= int.MaxValue ? observation.FindElement((int)n) : null;
+
+    private static bool TryResolveTarget(GuiAction action, GuiObservation observation, IPage page, out Target target, out string? failure) =>
+        action.Args.TryGetValue("label", out object? label)
+            ? TryResolveLabel(label, observation, page, out target, out failure)
+            : TryResolvePoint(action, observation, page, out target, out failure);
+
+    private static bool TryResolveLabel(object? label, GuiObservation observation, IPage page, out Target target, out string? failure)
+    {
+        target = default;
+        var element = label is long n && n is >= 0 and <= int.MaxValue ? observation.FindElement((int)n) : null;
+        if (element is null)
+        {
+            string known = observation.Elements.Count == 0
+                ? "the screenshot has no labelled elements"
+                : $"the labels on the screenshot are 0 to {observation.Elements.Max(e => e.Label)}";
+            failure = $"there is no element [{label}] ({known})";
+            return false;
+        }
+        var (cx, cy) = element.Bounds.Center;
+        var (sx, sy) = Scale(observation, page);
+        string text = element.Text.Length == 0 ? "" : $" \"{Shorten(element.Text, 40)}\"";
+        target = new Target(cx * sx, cy * sy, $"[{element.Label}] <{element.Tag}>{text}");
+        failure = null;
+        return true;
+    }
+
+    private static bool TryResolvePoint(GuiAction action, GuiObservation observation, IPage page, out Target target, out string? failure)
+    {
+        target = default;
+        if (action.Point is { } point)
+        {
+            var (x, y) = ToViewport(point, observation, page);
+            target = new Target(x, y, null);
+            failure = null;
+            return true;
+        }
+        failure = $"{action.Name} needs an element label or a point";
+        return false;
+    }
+
+    private static (double X, double Y) ToViewport(GuiPoint point, GuiObservation observation, IPage page)
+    {
+        var shot = observation.Screenshot;
+        var px = point.ToPixels(shot.Width, shot.Height);
+        var (sx, sy) = Scale(observation, page);
+        var viewport = ViewportOf(page, observation);
+        return (Math.Clamp(Math.Round(px.X * sx, 2), 0, viewport.Width - 1), Math.Clamp(Math.Round(px.Y * sy, 2), 0, viewport.Height - 1));
+    }
+
+    /// <summary>Viewport pixels per screenshot pixel (1 unless the screenshot was resized).</summary>
+    private static (double X, double Y) Scale(GuiObservation observation, IPage page)
+    {
+        var viewport = ViewportOf(page, observation);
+        var shot = observation.Screenshot;
+        return ((double)viewport.Width / shot.Width, (double)viewport.Height / shot.Height);
+    }
+
+    private static WebViewport ViewportOf(IPage page, GuiObservation observation) =>
+        page.ViewportSize is { Width: > 0, Height: > 0 } v
+            ? new WebViewport(v.Width, v.Height)
+            : new WebViewport(observation.Screenshot.Width, observation.Screenshot.Height);
+
+    private static string Pt((double X, double Y) p) =>
+        string.Create(CultureInfo.InvariantCulture, $"({Math.Round(p.X):0}, {Math.Round(p.Y):0})");
+
+    private async Task<SetOfMarks.ElementInfo?> InfoAtAsync(IPage page, double x, double y, bool retarget, CancellationToken ct) =>
+        SetOfMarks.ReadInfo(await page.EvaluateAsync<JsonElement?>(SetOfMarks.ElementAtPointScript,
+            new { x, y, retarget, maxText = Math.Min(_options.MaxElementTextLength, 40) }).WaitAsync(ct).ConfigureAwait(false));
+
+    private async Task<SetOfMarks.ElementInfo?> FocusedInfoAsync(IPage page, CancellationToken ct) =>
+        SetOfMarks.ReadInfo(await page.EvaluateAsync<JsonElement?>(SetOfMarks.FocusedElementScript,
+            new { maxText = Math.Min(_options.MaxElementTextLength, 40) }).WaitAsync(ct).ConfigureAwait(false));
+
+    // ---- pages, navigation guard, popups ---------------------------------------------------------------------
+
+    private void Adopt(IPage page)
+    {
+        lock (_gate) _pages.Add(page);
+        page.Popup += OnPopup;
+    }
+
+    private void OnPopup(object? sender, IPage popup) => _popups.Enqueue(popup);
+
+    /// <summary>Makes the newest tab the page opened the current page (guarded like the first).</summary>
+    private IPage? SwitchToPopup()
+    {
+        IPage? newest = null;
+        while (_popups.TryDequeue(out var popup))
+            if (!popup.IsClosed) newest = popup;
+        if (newest is null) return null;
+        Adopt(newest);
+        _ = GuardAsync(newest);
+        return newest;
+    }
+
+    /// <summary>Installs the navigation guard on <paramref name="page"/> once (a page-level route).</summary>
+    private Task GuardAsync(IPage page)
+    {
+        lock (_gate)
+        {
+            if (!_guards.TryGetValue(page, out var task))
+            {
+                task = page.RouteAsync("**/*", RouteAsync);
+                _guards[page] = task;
+            }
+            return task;
+        }
+    }
+
+    private async Task RouteAsync(IRoute route)
+    {
+        try
+        {
+            var request = route.Request;
+            if (request.IsNavigationRequest && (!Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) || !IsAllowed(uri)))
+            {
+                _blocked.Enqueue(request.Url);
+                Interlocked.Increment(ref _blockedCount);
+                // 204 No Content: the browser stays on the current document (aborting would show an error page).
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 204, Body = "" }).ConfigureAwait(false);
+                return;
+            }
+            await route.FallbackAsync().ConfigureAwait(false);
+        }
+        catch (PlaywrightException)
+        {
+            // The page or browser closed while the request was pending.
+        }
+    }
+
+    private async Task WaitForLoadAsync(IPage page, CancellationToken ct)
+    {
+        if (_options.LoadWaitTimeout <= TimeSpan.Zero) return;
+        try
+        {
+            await page.WaitForLoadStateAsync(LoadState.Load, new PageWaitForLoadStateOptions { Timeout = (float)_options.LoadWaitTimeout.TotalMilliseconds })
+                .WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.TimeoutException || ex.GetType().Name == "TimeoutException")
+        {
+            // A page that keeps loading is observed as it is.
+        }
+    }
+
+    private static bool IsNavigationRace(PlaywrightException ex) =>
+        ex.Message.Contains("Execution context was destroyed", StringComparison.OrdinalIgnoreCase) ||
+        ex.Message.Contains("navigation", StringComparison.OrdinalIgnoreCase) ||
+        ex.Message.Contains("Cannot find context", StringComparison.OrdinalIgnoreCase);
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static void Validate(WebExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ExecutablePath, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Viewport.Width, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Viewport.Height, nameof(options));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.SearchUrl, nameof(options));
+        if (options.ScrollAmount is { } amount) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WheelClickPixels, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ScrollClicksDefault, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TypeDelayMs, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxElementTextLength, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WaitDuration, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SettleDelay, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NavigationTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LaunchTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.AdditionalArguments, nameof(options));
+    }
+
+    private static Uri? ParseStartUrl(string? url)
+    {
+        if (url is null) return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            throw new ArgumentException($"WebExecutorOptions.StartUrl '{url}' is not an absolute URL (e.g. http://127.0.0.1:8080/).", nameof(url));
+        return uri;
+    }
+
+    /// <summary>The full path of <paramref name="path"/> (looked up on <c>PATH</c> when it is a bare name), or <see langword="null"/>.</summary>
+    internal static string? ResolveExecutable(string path)
+    {
+        if (path.Contains('/') || path.Contains('\\')) return File.Exists(path) ? Path.GetFullPath(path) : null;
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, path);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static string FirstLine(string message)
+    {
+        string line = message.Split('\n', 2)[0].Trim();
+        return line.TrimEnd('.');
+    }
+
+    private static string Shorten(string text, int max)
+    {
+        string flat = text.ReplaceLineEndings(" ");
+        return flat.Length <= max ? flat : flat[..(max - 1)] + "…";
+    }
+
+    private static async Task CloseQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (PlaywrightException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}
