@@ -36,7 +36,9 @@ public sealed class AdbExecutorOptions
     /// <summary>
     /// Type through ADB Keyboard broadcasts (AutoGLM's way: any Unicode text, clears reliably; the keyboard must be
     /// installed). When <see langword="false"/>, text is typed with <c>input text</c>, which handles ASCII only,
-    /// turns <c>%s</c> into a space (a literal <c>%s</c> cannot be typed) and clears by deleting characters.
+    /// turns <c>%s</c> into a space (a literal <c>%s</c> cannot be typed) and clears by deleting characters; the
+    /// executor writes spaces as <c>%s</c> and single-quotes the text for the device shell, because <c>adb shell</c>
+    /// joins its arguments into one command line that the device's <c>sh</c> splits again.
     /// Default <see langword="true"/>.
     /// </summary>
     public bool UseAdbKeyboard { get; init; } = true;

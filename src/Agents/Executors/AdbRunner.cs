@@ -105,7 +105,7 @@ internal sealed class AdbRunner
             _ when Has(error, "more than one device") =>
                 (AdbErrorKind.MultipleDevices, "Several Android devices are connected. Set AdbExecutorOptions.Serial to one of the serials `adb devices` lists."),
             _ when Has(error, "not found") && Has(error, "device '") =>
-                (AdbErrorKind.DeviceNotFound, $"The device '{_options.Serial}' is not connected. Check `adb devices` and AdbExecutorOptions.Serial."),
+                (AdbErrorKind.DeviceNotFound, $"The device '{_options.Serial ?? Between(error, "device '", "'")}' is not connected. Check `adb devices` and AdbExecutorOptions.Serial."),
             _ when Has(error, "unauthorized") =>
                 (AdbErrorKind.Unauthorized, "The device has not authorized this computer. Unlock it and accept the \"Allow USB debugging\" prompt, then check `adb devices`."),
             _ when Has(error, "offline") =>
@@ -120,6 +120,15 @@ internal sealed class AdbRunner
     }
 
     private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
+
+    private static string Between(string text, string start, string end)
+    {
+        int from = text.IndexOf(start, StringComparison.OrdinalIgnoreCase);
+        if (from < 0) return "";
+        from += start.Length;
+        int to = text.IndexOf(end, from, StringComparison.Ordinal);
+        return to < 0 ? text[from..] : text[from..to];
+    }
 
     private static async Task<byte[]> ReadAllAsync(Stream stream)
     {
