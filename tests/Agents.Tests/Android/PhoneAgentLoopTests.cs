@@ -10,8 +10,7 @@ namespace Glm4vSK.Agents.Tests.Android;
 /// is read at every model call, i.e. after each executed step.
 /// </summary>
 /// <remarks>
-/// The prompt builder is the tests' <see cref="MinimalPromptBuilder"/> for the AutoGLM protocol (the executor and the
-/// loop are what is under test); the AutoGLM prompt builder can be swapped in without changing the assertions.
+/// The prompt is the real AutoGLM-Phone one (multi-turn, only the current screenshot attached).
 /// </remarks>
 public sealed class PhoneAgentLoopTests
 {
@@ -20,7 +19,7 @@ public sealed class PhoneAgentLoopTests
 
     private static string Phone(string thinking, string action) => $"<think>{thinking}</think><answer>{action}</answer>";
 
-    private static IGuiPromptBuilder Builder() => new MinimalPromptBuilder(GuiProtocol.AutoGlmPhone);
+    private static IGuiPromptBuilder Builder() => new AutoGlmPhonePromptBuilder();
 
     private static GuiAgentOptions Options(Func<SensitiveActionRequest, CancellationToken, ValueTask<bool>>? confirm) => new()
     {
