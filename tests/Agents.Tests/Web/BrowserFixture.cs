@@ -23,7 +23,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Loads the index page fresh (state reset).</summary>
-    public async Task ResetAsync() => await Executor.Page.GotoAsync(Site.BaseUri.ToString());
+    public async Task ResetAsync()
+    {
+        try
+        {
+            await Executor.Page.GotoAsync(Site.BaseUri.ToString());
+        }
+        catch (Microsoft.Playwright.PlaywrightException e) when (e.Message.Contains("interrupted by another navigation", StringComparison.Ordinal))
+        {
+            // A late error page from an earlier blocked navigation; load the page again.
+            await Executor.Page.GotoAsync(Site.BaseUri.ToString());
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

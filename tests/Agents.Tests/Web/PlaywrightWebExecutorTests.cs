@@ -150,6 +150,9 @@ public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassF
         await Executor.Page.GotoAsync(browser.Site["/second"].ToString());
         var ex = await Assert.ThrowsAnyAsync<Microsoft.Playwright.PlaywrightException>(() => Executor.Page.GotoAsync("https://example.com/"));
         Assert.Contains("ERR_BLOCKED_BY_CLIENT", ex.Message);
+        // Chromium commits its error page a moment later; let it land so it cannot interrupt the next test's navigation.
+        await Executor.Page.WaitForURLAsync(u => u.StartsWith("chrome-error:", StringComparison.Ordinal), new() { Timeout = 5000 });
+        Assert.DoesNotContain(browser.Site.Requests, r => r.Contains("example", StringComparison.Ordinal));
     }
 
     [Fact]
