@@ -157,9 +157,9 @@ public sealed class MobilePromptBuilderTests
         // Every mobile fixture answer, fed back as history, renders an Action line that the mobile parser reads as
         // the same action (the Python-dict form is accepted by the parser, formats.md §2.1 "Client").
         var parser = GuiActionParsers.For(GuiProtocol.MobileGlmV);
-        var ids = FixtureIds((f, p) => f != "autoglm-phone" && p == "mobile").ToList();
-        Assert.NotEmpty(ids);
-        var history = ids.Select((id, i) => Step(i, GuiProtocol.MobileGlmV, Fixture(id))).ToList();
+        var texts = FixtureTexts((f, p) => f != "autoglm-phone" && p == "mobile").ToList();
+        if (texts.Count == 0) Assert.Skip("this fixture set has no GLM-V mobile lines in formats/gui_actions.jsonl");
+        var history = texts.Select((text, i) => Step(i, GuiProtocol.MobileGlmV, text)).ToList();
         string text = Text(SingleUser(Builder(version).Build(Context(Png(108, 240, 1), history))));
         foreach (var step in history.Where(s => s.Action is not null))
         {
