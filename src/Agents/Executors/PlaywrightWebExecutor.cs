@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Screens;
@@ -18,10 +19,13 @@ namespace Glm4vSK.Agents.Executors;
 /// are the same numbers. With <see cref="WebExecutorOptions.SetOfMarks"/> each screenshot carries numbered labels
 /// and <see cref="GuiObservation.Elements"/> lists the labelled elements; a label action (<c>Click [3]</c>) acts at
 /// the centre of the element's bounds as the model saw them.</para>
-/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>: a page load to any other URL is
-/// aborted inside the browser before it is sent (link clicks, form posts, scripts), and the search action and
-/// <see cref="NavigateAsync(string, CancellationToken)"/> refuse such URLs without a request. Requests for
-/// sub-resources (images, scripts) are not fenced.</para>
+/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>: a page load to any other URL (link
+/// click, form post, script, history) is cancelled inside the browser before it is sent, the page stays where it was
+/// and the action that caused it comes back failed; the search action and
+/// <see cref="NavigateAsync(string, CancellationToken)"/> refuse such URLs without a request. In a browser this
+/// executor launched, every other request to such URLs (images, scripts, XHR) is blocked as well.</para>
+/// <para>A tab the page opens (<c>window.open</c>) becomes the current page; links with <c>target=_blank</c> are
+/// opened in the same tab, as WebVoyager does.</para>
 /// </remarks>
 public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 {
@@ -32,14 +36,15 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     private static readonly string[] BaseArguments =
     [
         "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-quic", "--disable-smooth-scrolling",
+        "--no-first-run", "--disable-quic", "--disable-dev-shm-usage", "--disable-smooth-scrolling",
     ];
 
     private readonly WebExecutorOptions _options;
     private readonly IPlaywright? _playwright;
     private readonly IBrowser? _browser;
     private readonly IBrowserContext? _ownedContext;
-    private readonly Uri? _home;
+    private readonly Func<Uri, bool> _allowed;
+    private Task? _contextGuard;
     private readonly ConcurrentQueue<string> _blocked = new();
     private readonly ConcurrentQueue<IPage> _popups = new();
     private readonly List<IPage> _pages = [];
@@ -52,7 +57,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// Wraps <paramref name="page"/>, which the caller owns (disposing this executor leaves it open). Without
     /// <see cref="WebExecutorOptions.StartUrl"/>, the page's current origin is the one the default navigation
     /// policy allows. <see cref="WebExecutorOptions.ExecutablePath"/>, <see cref="WebExecutorOptions.Headless"/> and
-    /// <see cref="WebExecutorOptions.Viewport"/> do not apply.
+    /// <see cref="WebExecutorOptions.ViewportWidth"/> / <see cref="WebExecutorOptions.ViewportHeight"/> do not apply. The
+    /// navigation rule guards page loads of the wrapped page (a page-level route, removed on dispose).
     /// </summary>
     public PlaywrightWebExecutor(IPage page, WebExecutorOptions? options = null)
         : this(page, options ?? new WebExecutorOptions(), null, null, null)
@@ -67,7 +73,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         _playwright = playwright;
         _browser = browser;
         _ownedContext = context;
-        _home = ParseStartUrl(options.StartUrl) ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
+        var home = options.StartUrl ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
+        _allowed = options.AllowNavigation ?? DefaultAllow(home);
         Adopt(page);
     }
 
@@ -105,30 +112,36 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// offline flags, a fresh profile), opens a page with the configured viewport and, when set, loads
     /// <see cref="WebExecutorOptions.StartUrl"/>. The executor owns all of it; dispose it to close the browser.
     /// </summary>
-    /// <exception cref="WebBrowserException">The executable is missing, Playwright's driver or the browser failed to start, or the start page did not load.</exception>
+    /// <exception cref="WebExecutorException">The executable is missing, Playwright's driver or the browser failed to start, or the start page did not load.</exception>
     public static async Task<PlaywrightWebExecutor> LaunchAsync(WebExecutorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new WebExecutorOptions();
         Validate(options);
-        ParseStartUrl(options.StartUrl);
         string executable = ResolveExecutable(options.ExecutablePath)
-            ?? throw new WebBrowserException(
+            ?? throw new WebExecutorException(
                 $"The browser executable '{options.ExecutablePath}' does not exist. Install chromium, e.g. apt-get install chromium " +
                 "(Debian/Ubuntu), or set WebExecutorOptions.ExecutablePath to a Chromium or Chrome binary. Playwright's own browser " +
-                "download is not used.", options.ExecutablePath);
+                "download is not used.") { ExecutablePath = options.ExecutablePath };
         cancellationToken.ThrowIfCancellationRequested();
 
         IPlaywright playwright;
+        var starting = Playwright.CreateAsync();
         try
         {
-            playwright = await Playwright.CreateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            playwright = await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            throw new WebBrowserException(
+            // Stop the driver once it is up rather than leaving a Node process behind.
+            _ = starting.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new WebExecutorException(
                 $"Playwright's driver did not start ({FirstLine(ex.Message)}). The Microsoft.Playwright package copies it into the " +
                 "build output (.playwright/ next to the assemblies); check that it is there and that PlaywrightPlatform is not 'none'.",
-                executable, ex);
+                ex) { ExecutablePath = executable };
         }
 
         IBrowser? browser = null;
@@ -141,7 +154,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                 {
                     ExecutablePath = executable,
                     Headless = options.Headless,
-                    Args = [.. BaseArguments, .. options.AdditionalArguments],
+                    Args = [.. BaseArguments, .. options.ExtraArguments],
                     Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -150,13 +163,14 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                 string hint = options.Headless
                     ? ""
                     : " A headful browser needs an X display: set DISPLAY (e.g. run under xvfb-run) or keep Headless = true.";
-                throw new WebBrowserException(
+                throw new WebExecutorException(
                     $"Chromium at '{executable}' did not start: {FirstLine(ex.Message)}.{hint} Check that '{executable} --headless " +
-                    "--no-sandbox --dump-dom about:blank' works; reinstall it with apt-get install chromium if it does not.", executable, ex);
+                    "--no-sandbox --dump-dom about:blank' works; reinstall it with apt-get install chromium if it does not.", ex)
+                { ExecutablePath = executable };
             }
             var context = await browser.NewContextAsync(new BrowserNewContextOptions
             {
-                ViewportSize = new ViewportSize { Width = options.Viewport.Width, Height = options.Viewport.Height },
+                ViewportSize = new ViewportSize { Width = options.ViewportWidth, Height = options.ViewportHeight },
                 DeviceScaleFactor = 1,
                 ServiceWorkers = ServiceWorkerPolicy.Block,
             }).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -167,7 +181,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
             {
                 var opened = await executor.NavigateAsync(start, cancellationToken).ConfigureAwait(false);
                 if (!opened.Succeeded)
-                    throw new WebBrowserException($"The start page could not be opened: {opened.Message}", executable);
+                    throw new WebExecutorException($"The start page could not be opened: {opened.Message}") { ExecutablePath = executable };
             }
             return executor;
         }
@@ -257,7 +271,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         var result = outcome.Outcome;
         string[] blocked = [.. _blocked.Skip(blockedBefore)];
         if (blocked.Length > 0)
-            result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} was blocked (not an allowed site), the page did not change");
+            result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} is not allowed and was blocked, the page did not change");
         if (SwitchToPopup() is { } popup)
             result = result with { Message = $"{result.Message}; a new tab opened ({popup.Url}) and is now the current page" };
         return result;
@@ -274,7 +288,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         string name = action.Name;
         switch (action.Kind)
         {
-            case GuiActionKind.Click or GuiActionKind.DoubleClick or GuiActionKind.RightClick or GuiActionKind.MiddleClick or GuiActionKind.Hover:
+            case GuiActionKind.Click or GuiActionKind.DoubleClick or GuiActionKind.RightClick or GuiActionKind.MiddleClick or GuiActionKind.Hover
+                or GuiActionKind.LongPress:
             {
                 if (!TryResolveTarget(action, observation, page, out var target, out string? failure)) return Fail(failure!);
                 var info = await InfoAtAsync(page, target.X, target.Y, retarget: action.Kind != GuiActionKind.Hover, ct).ConfigureAwait(false);
@@ -297,6 +312,19 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                     case GuiActionKind.MiddleClick:
                         await page.Mouse.ClickAsync(x, y, new MouseClickOptions { Button = MouseButton.Middle }).WaitAsync(ct).ConfigureAwait(false);
                         verb = "middle-clicked";
+                        break;
+                    case GuiActionKind.LongPress:
+                        await page.Mouse.MoveAsync(x, y).WaitAsync(ct).ConfigureAwait(false);
+                        await page.Mouse.DownAsync().WaitAsync(ct).ConfigureAwait(false);
+                        try
+                        {
+                            await Task.Delay(LongPressDuration, ct).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            await page.Mouse.UpAsync().ConfigureAwait(false);
+                        }
+                        verb = "long-pressed";
                         break;
                     default:
                         await page.Mouse.MoveAsync(x, y).WaitAsync(ct).ConfigureAwait(false);
@@ -362,14 +390,17 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
             }
 
             case GuiActionKind.Wait:
-                await Task.Delay(_options.WaitDuration, ct).ConfigureAwait(false);
-                return Done(GuiActionOutcome.Success($"waited {_options.WaitDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"));
+            {
+                var wait = WaitDuration(action);
+                await Task.Delay(wait, ct).ConfigureAwait(false);
+                return Done(GuiActionOutcome.Success($"waited {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s"));
+            }
 
             case GuiActionKind.Search:
             {
-                string url = string.Equals(name, "Google", StringComparison.OrdinalIgnoreCase) ? GoogleUrl : _options.SearchUrl;
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsAllowed(uri))
-                    return Fail($"{name} is not available: {url} is not an allowed site (WebExecutorOptions.AllowNavigation); stay on the current site");
+                var uri = string.Equals(name, "Google", StringComparison.OrdinalIgnoreCase) ? new Uri(GoogleUrl) : _options.SearchUrl;
+                if (!IsAllowed(uri))
+                    return Fail($"{name} is not available: navigation to {uri} is not allowed (WebExecutorOptions.AllowNavigation); stay on this site");
                 return Done(await NavigateAsync(uri, ct).ConfigureAwait(false));
             }
 
@@ -443,9 +474,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         {
             // Web: Scroll [WINDOW|n]; [up|down].
             if (target is "WINDOW")
-                return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, null);
+                return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, ScrollPixelsOrNull, ct).ConfigureAwait(false), direction, null);
             if (!TryResolveLabel(target, observation, page, out var at, out string? failure)) return GuiActionOutcome.Failure(failure!);
-            return DescribeScroll(await RunScrollScriptAsync(page, at.X, at.Y, element: true, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, at.Label);
+            return DescribeScroll(await RunScrollScriptAsync(page, at.X, at.Y, element: true, sign, ScrollPixelsOrNull, ct).ConfigureAwait(false), direction, at.Label);
         }
 
         if (action.Point is { } point)
@@ -458,7 +489,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
             return GuiActionOutcome.Success($"scrolled {direction} {clicks} wheel clicks at {Pt(at)}");
         }
 
-        return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, _options.ScrollAmount, ct).ConfigureAwait(false), direction, null);
+        return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, ScrollPixelsOrNull, ct).ConfigureAwait(false), direction, null);
     }
 
     private async Task<GuiActionOutcome> SwipeAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
@@ -474,7 +505,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
         else
         {
-            double amount = _options.ScrollAmount ?? Math.Round(viewport.Height * 2 / 3.0);
+            double amount = (_options.ScrollPixels > 0 ? _options.ScrollPixels : Math.Round(viewport.Height * 2 / 3.0));
             (dx, dy) = action.Direction?.ToLowerInvariant() switch
             {
                 "up" => (0, amount),
@@ -491,6 +522,25 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
             : $"{(dx >= 0 ? "right" : "left")} {Math.Abs(dx):0} px";
         return GuiActionOutcome.Success($"swiped at {Pt(from)}: scrolled the page {scroll}");
     }
+
+    /// <summary>How long a long press holds the button.</summary>
+    private static readonly TimeSpan LongPressDuration = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>The action's own duration (AutoGLM <c>Wait(duration="2 seconds")</c>, at most 60 s) or <see cref="WebExecutorOptions.WaitDuration"/>.</summary>
+    private TimeSpan WaitDuration(GuiAction action)
+    {
+        string? d = action.GetString("duration");
+        if (d is not null)
+        {
+            string number = d.Replace("seconds", "", StringComparison.OrdinalIgnoreCase).Replace("second", "", StringComparison.OrdinalIgnoreCase)
+                .Replace("s", "", StringComparison.OrdinalIgnoreCase).Trim();
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+                return TimeSpan.FromSeconds(Math.Min(seconds, 60));
+        }
+        return _options.WaitDuration;
+    }
+
+    private int? ScrollPixelsOrNull => _options.ScrollPixels > 0 ? _options.ScrollPixels : null;
 
     private static async Task WheelAsync(IPage page, (double X, double Y) at, double dx, double dy, CancellationToken ct)
     {
@@ -559,7 +609,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsAllowed(url)) return GuiActionOutcome.Failure($"{url} is not an allowed site (WebExecutorOptions.AllowNavigation); it was not opened");
+        if (!IsAllowed(url)) return GuiActionOutcome.Failure($"navigation to {url} is not allowed (WebExecutorOptions.AllowNavigation); it was not opened");
         var page = Page;
         await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -580,19 +630,27 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the navigation policy allows <paramref name="url"/>.</summary>
+    /// <summary>Whether the navigation rule allows <paramref name="url"/> (<c>about:</c>, <c>data:</c> and <c>blob:</c> always are).</summary>
     public bool IsAllowed(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri) return false;
-        if (url.Scheme is "about" or "data" or "blob") return true;
-        if (_options.AllowNavigation is { } allow) return allow(url);
-        if (url.Scheme is "http" or "https" or "ws" or "wss" && url.IsLoopback) return true;
-        return _home is not null &&
-               string.Equals(url.Scheme, _home.Scheme, StringComparison.OrdinalIgnoreCase) &&
-               string.Equals(url.Host, _home.Host, StringComparison.OrdinalIgnoreCase) &&
-               url.Port == _home.Port;
+        return url.Scheme is "about" or "data" or "blob" || _allowed(url);
     }
+
+    /// <summary>
+    /// The default navigation rule: loopback hosts (<c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c>), <c>file:</c>,
+    /// <c>data:</c>, <c>about:</c> and <c>blob:</c> URLs, and the origin (scheme, host, port) of <paramref name="startUrl"/>.
+    /// </summary>
+    public static Func<Uri, bool> DefaultAllow(Uri? startUrl) => uri =>
+    {
+        if (!uri.IsAbsoluteUri) return false;
+        if (uri.Scheme is "file" or "data" or "about" or "blob") return true;
+        if (uri.Scheme is not ("http" or "https" or "ws" or "wss")) return false;
+        if (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))) return true;
+        return startUrl is { IsAbsoluteUri: true } &&
+               Uri.Compare(uri, startUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+    };
 
     /// <summary>Closes the browser when this executor launched it; otherwise removes its navigation guard from the caller's page.</summary>
     public async ValueTask DisposeAsync()
@@ -681,10 +739,10 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         return ((double)viewport.Width / shot.Width, (double)viewport.Height / shot.Height);
     }
 
-    private static WebViewport ViewportOf(IPage page, GuiObservation observation) =>
+    private static (int Width, int Height) ViewportOf(IPage page, GuiObservation observation) =>
         page.ViewportSize is { Width: > 0, Height: > 0 } v
-            ? new WebViewport(v.Width, v.Height)
-            : new WebViewport(observation.Screenshot.Width, observation.Screenshot.Height);
+            ? (v.Width, v.Height)
+            : (observation.Screenshot.Width, observation.Screenshot.Height);
 
     private static string Pt((double X, double Y) p) =>
         string.Create(CultureInfo.InvariantCulture, $"({Math.Round(p.X):0}, {Math.Round(p.Y):0})");
@@ -719,11 +777,16 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         return newest;
     }
 
-    /// <summary>Installs the navigation guard on <paramref name="page"/> once (a page-level route).</summary>
+    /// <summary>
+    /// Installs the navigation guard once: for a launched browser a context-level route (every page, every request);
+    /// for a wrapped page a page-level route that guards page loads only.
+    /// </summary>
     private Task GuardAsync(IPage page)
     {
         lock (_gate)
         {
+            if (_ownedContext is not null)
+                return _contextGuard ??= _ownedContext.RouteAsync("**/*", RouteAsync);
             if (!_guards.TryGetValue(page, out var task))
             {
                 task = page.RouteAsync("**/*", RouteAsync);
@@ -738,15 +801,23 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         try
         {
             var request = route.Request;
-            if (request.IsNavigationRequest && (!Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) || !IsAllowed(uri)))
+            bool allowed = Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && IsAllowed(uri);
+            if (!allowed && request.IsNavigationRequest)
             {
                 _blocked.Enqueue(request.Url);
                 Interlocked.Increment(ref _blockedCount);
-                // 204 No Content: the browser stays on the current document (aborting would show an error page).
+                // 204 No Content: the browser cancels the load and stays on the current document (an aborted
+                // request would commit Chromium's error page instead).
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 204, Body = "" }).ConfigureAwait(false);
-                return;
             }
-            await route.FallbackAsync().ConfigureAwait(false);
+            else if (!allowed && _ownedContext is not null)
+            {
+                await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
+            }
+            else
+            {
+                await route.FallbackAsync().ConfigureAwait(false);
+            }
         }
         catch (PlaywrightException)
         {
@@ -779,10 +850,10 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ExecutablePath, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Viewport.Width, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Viewport.Height, nameof(options));
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.SearchUrl, nameof(options));
-        if (options.ScrollAmount is { } amount) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ViewportWidth, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ViewportHeight, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.SearchUrl, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.ScrollPixels, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WheelClickPixels, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.ScrollClicksDefault, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.TypeDelayMs, nameof(options));
@@ -791,15 +862,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SettleDelay, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NavigationTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LaunchTimeout, TimeSpan.Zero, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.AdditionalArguments, nameof(options));
-    }
-
-    private static Uri? ParseStartUrl(string? url)
-    {
-        if (url is null) return null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-            throw new ArgumentException($"WebExecutorOptions.StartUrl '{url}' is not an absolute URL (e.g. http://127.0.0.1:8080/).", nameof(url));
-        return uri;
+        ArgumentNullException.ThrowIfNull(options.ExtraArguments, nameof(options));
     }
 
     /// <summary>The full path of <paramref name="path"/> (looked up on <c>PATH</c> when it is a bare name), or <see langword="null"/>.</summary>

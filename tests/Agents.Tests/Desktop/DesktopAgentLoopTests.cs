@@ -18,7 +18,7 @@ public sealed class DesktopAgentLoopTests(XvfbDisplay display) : IClassFixture<X
     /// <summary>The desktop as the model's call <see cref="Call"/> found it.</summary>
     private sealed record DesktopState(int Call, string? FileText, int? XmessageExit, int ScreenshotWidth, int ScreenshotHeight);
 
-    private static IGuiPromptBuilder PcBuilder() => new MinimalPromptBuilder(GuiProtocol.PcGlmV);
+    private static IGuiPromptBuilder PcBuilder() => new Glm45PcPromptBuilder();
 
     [Fact]
     public async Task Agent_types_a_command_into_an_xterm_runs_it_and_confirms_a_dialog()
@@ -50,8 +50,11 @@ public sealed class DesktopAgentLoopTests(XvfbDisplay display) : IClassFixture<X
                 // What the previous step should have done: wait for it where it takes the desktop a moment.
                 if (call == 3) Until(() => Read(file) is { Length: > 0 });
                 if (call == 4) Until(() => xmessage.HasExited);
-                var image = messages.SelectMany(m => m.Contents).OfType<DataContent>().Single();
-                var shot = Screens.Screenshot.FromEncoded(image.Data.ToArray());
+                // GLM-4.5V PC: the half-size history screenshots (at most 4) come first, the current one is the last part.
+                var images = messages.SelectMany(m => m.Contents).OfType<DataContent>().ToList();
+                Assert.Equal(Math.Min(call, 4) + 1, images.Count);
+                Assert.All(images.SkipLast(1), h => Assert.Equal(640, Screens.Screenshot.FromEncoded(h.Data.ToArray()).Width));
+                var shot = Screens.Screenshot.FromEncoded(images[^1].Data.ToArray());
                 states.Add(new DesktopState(call, Read(file), xmessage.HasExited ? xmessage.ExitCode : null, shot.Width, shot.Height));
                 return script[call];
             });

@@ -1,135 +1,79 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace Glm4vSK.Agents.Tests.Web;
 
-/// <summary>
-/// A tiny web site on <c>http://127.0.0.1:&lt;free port&gt;/</c> (HttpListener) serving in-memory HTML pages, for
-/// browser tests that must stay offline. Records every requested path.
-/// </summary>
-public sealed class LocalWebSite : IAsyncDisposable
+/// <summary>In-memory HTML pages served by <see cref="HttpListener"/> on http://127.0.0.1:&lt;free port&gt;/.</summary>
+public sealed class LocalWebSite : IDisposable
 {
-    private readonly HttpListener _listener;
-    private readonly ConcurrentDictionary<string, string> _pages = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, string> _pages;
     private readonly Task _loop;
 
-    /// <summary>Starts serving <paramref name="pages"/> (path → HTML); unknown paths answer 404.</summary>
-    public LocalWebSite(IReadOnlyDictionary<string, string> pages)
+    public LocalWebSite(Dictionary<string, string> pages)
     {
-        foreach (var (path, html) in pages) _pages[path] = html;
-        Exception? last = null;
-        for (int attempt = 0; attempt < 10; attempt++)
+        _pages = pages;
+        for (int attempt = 0; ; attempt++)
         {
             int port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
             {
-                listener.Start();
+                _listener.Prefixes.Clear();
+                _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+                _listener.Start();
+                BaseUri = new Uri($"http://127.0.0.1:{port}/");
+                break;
             }
-            catch (HttpListenerException ex)
+            catch (HttpListenerException) when (attempt < 5)
             {
-                last = ex;
-                listener.Close();
-                continue;
             }
-            _listener = listener;
-            Root = new Uri($"http://127.0.0.1:{port}/");
-            _loop = Task.Run(ServeAsync);
-            return;
         }
-        throw new InvalidOperationException($"No free loopback port for the test web site: {last?.Message}");
+        _loop = Task.Run(ServeAsync);
     }
 
-    /// <summary><c>http://127.0.0.1:port/</c>.</summary>
-    public Uri Root { get; }
+    public Uri BaseUri { get; private set; } = null!;
 
-    /// <summary>Every requested path (with query), in order.</summary>
-    public ConcurrentQueue<string> Requests { get; } = new();
+    public Uri this[string path] => new(BaseUri, path);
 
-    /// <summary>The absolute URL of <paramref name="path"/>.</summary>
-    public string Url(string path) => new Uri(Root, path).AbsoluteUri;
-
-    /// <summary>Adds or replaces a page.</summary>
-    public void SetPage(string path, string html) => _pages[path] = html;
+    /// <summary>Every path requested, in order.</summary>
+    public List<string> Requests { get; } = [];
 
     private static int FreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (_listener.IsListening)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(() => Answer(context));
-        }
-    }
-
-    private void Answer(HttpListenerContext context)
-    {
-        try
-        {
-            string path = context.Request.Url?.AbsolutePath ?? "/";
-            Requests.Enqueue(context.Request.Url?.PathAndQuery ?? path);
-            var response = context.Response;
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            string path = ctx.Request.Url!.AbsolutePath;
+            lock (Requests) Requests.Add(path);
             if (_pages.TryGetValue(path, out string? html))
             {
                 byte[] body = Encoding.UTF8.GetBytes(html);
-                response.StatusCode = 200;
-                response.ContentType = "text/html; charset=utf-8";
-                response.Headers["Cache-Control"] = "no-store";
-                response.ContentLength64 = body.Length;
-                response.OutputStream.Write(body);
+                ctx.Response.ContentType = "text/html; charset=utf-8";
+                ctx.Response.ContentLength64 = body.Length;
+                await ctx.Response.OutputStream.WriteAsync(body);
             }
             else
             {
-                response.StatusCode = 404;
+                ctx.Response.StatusCode = 404;
             }
-            response.Close();
-        }
-        catch (HttpListenerException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
+            ctx.Response.Close();
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        _stop.Cancel();
         _listener.Stop();
         _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception)
-        {
-        }
-        _stop.Dispose();
+        try { _loop.Wait(2000); } catch (AggregateException) { }
     }
 }

@@ -19,6 +19,9 @@ public sealed class PlaywrightKeysTests
     [InlineData("up", "ArrowUp")]
     [InlineData("ctrl++", "Control++")]
     [InlineData("A", "A")]
+    [InlineData("shift+tab", "Shift+Tab")]
+    [InlineData("cmd+F5", "Meta+F5")]
+    [InlineData("page_down", "PageDown")]
     public void TryTranslate_MapsOneCombo(string keys, string expected)
     {
         Assert.True(PlaywrightKeys.TryTranslate(keys, out var presses, out string? error), error);
@@ -36,6 +39,7 @@ public sealed class PlaywrightKeysTests
     [InlineData("ctrl+bogus", "bogus")]
     [InlineData("ctrl+", "malformed")]
     [InlineData("", "needs a key")]
+    [InlineData("hyper", "hyper")]
     public void TryTranslate_RejectsWithAReason(string keys, string reasonPart)
     {
         Assert.False(PlaywrightKeys.TryTranslate(keys, out _, out string? error));

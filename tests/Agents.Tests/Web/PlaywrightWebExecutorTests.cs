@@ -1,401 +1,215 @@
-using System.Globalization;
+using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Executors;
+using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
-using Microsoft.Playwright;
-using SkiaSharp;
-using static Glm4vSK.Agents.Tests.Web.WebActions;
 
 namespace Glm4vSK.Agents.Tests.Web;
 
-/// <summary>
-/// <see cref="PlaywrightWebExecutor"/> against a local site in headless Chromium (apt-get install chromium): set-of-marks
-/// observations checked against the DOM, and every action checked by its effect on the page.
-/// </summary>
-public sealed class PlaywrightWebExecutorTests(WebBrowserFixture fixture) : IClassFixture<WebBrowserFixture>
+public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private PlaywrightWebExecutor Executor => fixture.Executor;
+    private PlaywrightWebExecutor Executor => browser.Executor;
 
-    private IPage Page => fixture.Executor.Page;
+    private static GuiAction Web(string action) =>
+        WebGlmVParser.Instance.Parse($"Thought: test\nAction: {action}\nMemory_Updated: {{}}").Action ?? throw new InvalidOperationException(action);
 
-    /// <summary>The elements the main page should label, in document order: id, tag, text, input type.</summary>
-    private static readonly (string Id, string Tag, string Text, string? InputType)[] ExpectedMainElements =
-    [
-        ("inc", "button", "Increment", null),
-        ("name", "input", "Your name", "text"),
-        ("pass", "input", "Password", "password"),
-        ("next", "a", "Go to the second page", null),
-        ("inner", "button", "Inner button", null),
-        ("external", "a", "Example site", null),
-        ("colour", "select", "Red", null),
-    ];
+    private static GuiAction Pc(string call) =>
+        PcGlmVParser.Instance.Parse($"Go. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]").Action ?? throw new InvalidOperationException(call);
+
+    private static GuiElement Find(GuiObservation o, string tag, string text) =>
+        o.Elements.Single(e => e.Tag == tag && e.Text == text);
 
     [Fact]
-    public async Task Observe_LabelsTheVisibleInteractiveElements_InDocumentOrder_WithDomBounds()
+    public async Task Observation_labels_the_visible_interactive_elements_with_their_real_bounds()
     {
-        string url = await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        Assert.Equal(url, observation.Location);
-        Assert.Equal(ExpectedMainElements.Length, observation.Elements.Count);
-        for (int i = 0; i < ExpectedMainElements.Length; i++)
-        {
-            var (id, tag, text, inputType) = ExpectedMainElements[i];
-            var element = observation.Elements[i];
-            Assert.Equal(i, element.Label);
-            Assert.Equal(tag, element.Tag);
-            Assert.Equal(text, element.Text);
-            Assert.Equal(inputType, element.InputType);
-            double[] rect = await RectAsync(id);
-            Assert.Equal(rect[0], element.Bounds.X, 3);
-            Assert.Equal(rect[1], element.Bounds.Y, 3);
-            Assert.Equal(rect[2], element.Bounds.Width, 3);
-            Assert.Equal(rect[3], element.Bounds.Height, 3);
-        }
-        Assert.True(observation.Elements[2].IsPassword);
-        Assert.DoesNotContain(observation.Elements, e => e.Text is "Hidden button" or "Far below" or "Agent test page");
-        Assert.True(await Page.EvaluateAsync<bool>($"() => document.getElementById('{SetOfMarks.OverlayId}') === null"),
-            "the set-of-marks overlay must be removed after the screenshot");
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        Assert.Equal((1000, 700), (o.Screenshot.Width, o.Screenshot.Height));
+        Assert.Equal("image/png", o.Screenshot.MediaType);
+        Assert.Equal(browser.Site.BaseUri.ToString(), o.Location);
+        // Labels are 0..n-1 in document order; hidden and off-screen elements are not labelled.
+        Assert.Equal(Enumerable.Range(0, o.Elements.Count), o.Elements.Select(e => e.Label));
+        Assert.Equal(["button", "input", "input", "button", "a"], o.Elements.Select(e => e.Tag));
+        Assert.DoesNotContain(o.Elements, e => e.Text is "Invisible" or "Deep button");
+        var button = Find(o, "button", "Add to cart");
+        var box = await Executor.Page.EvaluateAsync<double[]>("() => { const r = document.getElementById('count').getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }");
+        Assert.Equal(box, new[] { button.Bounds.X, button.Bounds.Y, button.Bounds.Width, button.Bounds.Height });
+        var search = Find(o, "input", "Search products");
+        Assert.Equal("text", search.InputType);
+        Assert.True(Find(o, "input", "Password").IsPassword);
+        // The overlay was drawn for the screenshot only.
+        Assert.False(await Executor.Page.EvaluateAsync<bool>("() => !!document.getElementById('__glm4vsk_som__')"));
     }
 
     [Fact]
-    public async Task Observe_ScreenshotIsAViewportPng_WithLabelsDrawnOverThePage()
+    public async Task Screenshot_shows_the_labels()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        byte[] plain = await Page.ScreenshotAsync();
-
-        var shot = observation.Screenshot;
-        Assert.Equal("image/png", shot.MediaType);
-        Assert.Equal((WebBrowserFixture.Viewport.Width, WebBrowserFixture.Viewport.Height), (shot.Width, shot.Height));
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], shot.Data[..4].ToArray());
-
-        using var marked = SKBitmap.Decode(shot.Data.ToArray());
-        using var clean = SKBitmap.Decode(plain);
-        Assert.Equal((shot.Width, shot.Height), (marked.Width, marked.Height));
-        // Label [0] sits just above the Increment button's top-left corner (100, 60) on white page background.
-        var button = observation.Elements[0].Bounds;
-        int x = (int)button.X + 3, y = (int)button.Y - 7;
-        var before = clean.GetPixel(x, y);
-        var after = marked.GetPixel(x, y);
-        Assert.True(before.Red > 240 && before.Green > 240 && before.Blue > 240, $"expected page background at ({x}, {y}), got {before}");
-        Assert.False(after.Red > 240 && after.Green > 240 && after.Blue > 240, $"expected a label at ({x}, {y}), got {after}");
-        // Elsewhere the two screenshots agree.
-        Assert.Equal(clean.GetPixel(950, 600), marked.GetPixel(950, 600));
+        await browser.ResetAsync();
+        var marked = await Executor.ObserveAsync();
+        await using var plain = new PlaywrightWebExecutor(Executor.Page, new WebExecutorOptions { SetOfMarks = false });
+        var unmarked = await plain.ObserveAsync();
+        Assert.Empty(unmarked.Elements);
+        Assert.False(marked.Screenshot.Data.Span.SequenceEqual(unmarked.Screenshot.Data.Span), "the labelled screenshot differs from the plain one");
     }
 
     [Fact]
-    public async Task Click_ByLabel_IncrementsTheCounter()
+    public async Task Click_by_label_presses_the_button()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        int label = LabelOf(observation, "Increment");
-
-        var outcome = await Executor.ExecuteAsync(WebAction($"Click [{label}]"), observation);
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        int label = Find(o, "button", "Add to cart").Label;
+        var outcome = await Executor.ExecuteAsync(Web($"Click [{label}]"), o);
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Contains($"[{label}] <button> \"Increment\"", outcome.Message);
-        Assert.Equal("1", await Page.TextContentAsync("#count"));
+        Assert.Contains("Add to cart", outcome.Message);
+        Assert.Equal(1, await Executor.Page.EvaluateAsync<int>("() => window.clicks || 0"));
+        await Executor.ExecuteAsync(Web($"Click [{label}]"), o);
+        Assert.Equal("Clicked 2", await Executor.Page.TextContentAsync("#count"));
+    }
 
-        outcome = await Executor.ExecuteAsync(WebAction($"Click {label}"), await Executor.ObserveAsync());
+    [Fact]
+    public async Task Type_by_label_replaces_the_text_and_presses_Enter()
+    {
+        await browser.ResetAsync();
+        await Executor.Page.FillAsync("#name", "old text");
+        var o = await Executor.ObserveAsync();
+        int label = Find(o, "input", "Search products").Label;
+        Assert.Null(await Executor.GetSensitivityAsync(Web($"Type [{label}]; [red shoes]"), o));
+        var outcome = await Executor.ExecuteAsync(Web($"Type [{label}]; [red shoes]"), o);
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal("2", await Page.TextContentAsync("#count"));
+        Assert.Equal("red shoes", await Executor.Page.InputValueAsync("#name"));
+        Assert.Equal("red shoes", await Executor.Page.EvaluateAsync<string>("() => window.submitted"));
     }
 
     [Fact]
-    public async Task Click_AtPcCoordinatesInThousandths_HitsTheButton()
+    public async Task Typing_into_a_password_field_is_sensitive_by_label_point_and_focus()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        double[] rect = await RectAsync("inc");
-        int tx = (int)Math.Round((rect[0] + rect[2] / 2) / observation.Screenshot.Width * 1000);
-        int ty = (int)Math.Round((rect[1] + rect[3] / 2) / observation.Screenshot.Height * 1000);
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var pw = Find(o, "input", "Password");
+        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(Web($"Type [{pw.Label}]; [hunter2]"), o));
+        // A mobile-style input_text at the field's box (thousandths of the screenshot).
+        var (x1, y1) = (pw.Bounds.X / 1000 * 1000, pw.Bounds.Y / 700 * 1000);
+        var (x2, y2) = ((pw.Bounds.X + pw.Bounds.Width) / 1000 * 1000, (pw.Bounds.Y + pw.Bounds.Height) / 700 * 1000);
+        var mobile = MobileGlmVParser.Instance.Parse(
+            $"Memory: None\nReason: r\nAction: {{\"action_type\": \"input_text\", \"text\": \"x\", \"box_2d\": [[{(int)x1},{(int)y1},{(int)x2},{(int)y2}]], \"override\": true}}").Action!;
+        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(mobile, o));
+        // PC type() has no point: the focused element decides.
+        await Executor.Page.FocusAsync("#pw");
+        Assert.NotNull(await Executor.GetSensitivityAsync(Pc("type(content='hunter2')"), o));
+        await Executor.Page.FocusAsync("#name");
+        Assert.Null(await Executor.GetSensitivityAsync(Pc("type(content='hunter2')"), o));
+    }
 
-        var outcome = await Executor.ExecuteAsync(PcAction($"left_click(start_box='[{tx},{ty}]')"), observation);
-
+    [Fact]
+    public async Task Scroll_window_down_and_up_moves_the_page()
+    {
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var outcome = await Executor.ExecuteAsync(Web("Scroll [WINDOW]; [down]"), o);
         Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Contains("<button> \"Increment\"", outcome.Message);
-        Assert.Equal("1", await Page.TextContentAsync("#count"));
+        await Executor.Page.WaitForFunctionAsync("() => window.scrollY > 0");
+        double y = await Executor.Page.EvaluateAsync<double>("() => window.scrollY");
+        Assert.InRange(y, 300, 700);
+        // After scrolling, the deep button is on screen and gets a label.
+        await Executor.ExecuteAsync(Web("Scroll [WINDOW]; [down]"), o);
+        await Executor.Page.WaitForFunctionAsync($"() => window.scrollY > {y}");
+        var later = await Executor.ObserveAsync();
+        Assert.Contains(later.Elements, e => e.Text == "Deep button");
+        await Executor.ExecuteAsync(Web("Scroll [WINDOW]; [up]"), later);
+        await Executor.Page.WaitForFunctionAsync($"() => window.scrollY < {y + 1}");
     }
 
     [Fact]
-    public async Task Click_UnknownLabel_FailsNamingTheLabel()
+    public async Task Link_click_then_GoBack_returns_to_the_first_page()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var outcome = await Executor.ExecuteAsync(WebAction("Click [99]"), observation);
-
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("[99]", outcome.Message);
-        Assert.Contains($"0 to {observation.Elements.Count - 1}", outcome.Message);
-        Assert.Equal("0", await Page.TextContentAsync("#count"));
-    }
-
-    [Fact]
-    public async Task Type_ByLabel_ReplacesTheValueAndPressesEnter()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        int label = LabelOf(observation, "Your name");
-        Assert.Equal("old text", await Page.InputValueAsync("#name"));
-
-        var outcome = await Executor.ExecuteAsync(WebAction($"Type [{label}]; [hello world]"), observation);
-
-        Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Contains("hello world", outcome.Message);
-        Assert.Equal("hello world", await Page.InputValueAsync("#name"));
-        Assert.Equal(1, await Page.EvaluateAsync<int>("() => window.enterPressed || 0"));
-        Assert.Equal(1, await Page.EvaluateAsync<int>("() => window.submitted || 0"));
-        Assert.Equal("hello world", await Page.EvaluateAsync<string>("() => window.submittedValue"));
-    }
-
-    [Fact]
-    public async Task Type_IntoSelect_ChoosesTheMatchingOption()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        int label = LabelOf(observation, "Red");
-
-        var outcome = await Executor.ExecuteAsync(WebAction($"Type [{label}]; [green]"), observation);
-
-        Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal("Green", await Page.InputValueAsync("#colour"));
-        var missing = await Executor.ExecuteAsync(WebAction($"Type [{label}]; [Purple]"), await Executor.ObserveAsync());
-        Assert.False(missing.Succeeded);
-        Assert.Contains("\"Blue\"", missing.Message);
-    }
-
-    [Fact]
-    public async Task Type_IntoPasswordField_IsSensitive_AndTheSecretIsNotEchoed()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        var intoPassword = WebAction($"Type [{LabelOf(observation, "Password")}]; [hunter2]");
-        var intoName = WebAction($"Type [{LabelOf(observation, "Your name")}]; [Alice]");
-
-        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(intoPassword, observation));
-        Assert.Null(await Executor.GetSensitivityAsync(intoName, observation));
-        Assert.Null(await Executor.GetSensitivityAsync(WebAction($"Click [{LabelOf(observation, "Password")}]"), observation));
-
-        var outcome = await Executor.ExecuteAsync(intoPassword, observation);
-        Assert.True(outcome.Succeeded, outcome.Message);
-        Assert.Equal("hunter2", await Page.InputValueAsync("#pass"));
-        Assert.DoesNotContain("hunter2", outcome.Message);
-
-        // Mobile input_text at the password box, by coordinates.
-        double[] rect = await RectAsync("pass");
-        var box = string.Join(", ", new[] { rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3] }
-            .Select((v, i) => ((int)Math.Round(v / (i % 2 == 0 ? observation.Screenshot.Width : observation.Screenshot.Height) * 1000)).ToString(CultureInfo.InvariantCulture)));
-        var mobile = MobileAction($"{{\"action_type\": \"input_text\", \"text\": \"pw\", \"box_2d\": [[{box}]]}}");
-        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(mobile, observation));
-
-        // PC type has no target: the focused element counts (the password field still has focus).
-        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(PcAction("type(content='hunter3')"), observation));
-        await Page.FocusAsync("#name");
-        Assert.Null(await Executor.GetSensitivityAsync(PcAction("type(content='Alice')"), observation));
-    }
-
-    [Fact]
-    public async Task Sensitivity_IsCheckedInTheDomAtExecutionTime()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        var action = WebAction($"Type [{LabelOf(observation, "Your name")}]; [secret]");
-        Assert.Null(await Executor.GetSensitivityAsync(action, observation));
-
-        await Page.EvaluateAsync("() => { document.getElementById('name').type = 'password'; }");
-
-        Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(action, observation));
-    }
-
-    [Fact]
-    public async Task PcTypeAndKeys_GoToTheFocusedElement()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-        Assert.True((await Executor.ExecuteAsync(WebAction($"Click [{LabelOf(observation, "Your name")}]"), observation)).Succeeded);
-
-        var select = await Executor.ExecuteAsync(PcAction("key(keys='ctrl+a')"), observation);
-        Assert.True(select.Succeeded, select.Message);
-        Assert.True((await Executor.ExecuteAsync(PcAction("key(keys='backspace')"), observation)).Succeeded);
-        var typed = await Executor.ExecuteAsync(PcAction("type(content='typed by the PC protocol')"), observation);
-        Assert.True(typed.Succeeded, typed.Message);
-        Assert.Equal("typed by the PC protocol", await Page.InputValueAsync("#name"));
-        Assert.Equal(0, await Page.EvaluateAsync<int>("() => window.enterPressed || 0"));
-
-        var enter = await Executor.ExecuteAsync(WebAction("Key; [Return]"), observation);
-        Assert.True(enter.Succeeded, enter.Message);
-        Assert.Equal(1, await Page.EvaluateAsync<int>("() => window.enterPressed || 0"));
-
-        var unknown = await Executor.ExecuteAsync(PcAction("key(keys='ctrl+nosuchkey')"), observation);
-        Assert.False(unknown.Succeeded);
-        Assert.Contains("nosuchkey", unknown.Message);
-    }
-
-    [Fact]
-    public async Task Scroll_Window_MovesScrollY_AndAnElementScrollsItsBox()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var down = await Executor.ExecuteAsync(WebAction("Scroll [WINDOW]; [down]"), observation);
-        Assert.True(down.Succeeded, down.Message);
-        double scrolled = await Page.EvaluateAsync<double>("() => window.scrollY");
-        Assert.True(scrolled > 100, $"scrollY = {scrolled}");
-
-        var up = await Executor.ExecuteAsync(WebAction("Scroll [WINDOW]; [up]"), await Executor.ObserveAsync());
-        Assert.True(up.Succeeded, up.Message);
-        Assert.Equal(0, await Page.EvaluateAsync<double>("() => window.scrollY"));
-        var atTop = await Executor.ExecuteAsync(WebAction("Scroll [WINDOW]; [up]"), await Executor.ObserveAsync());
-        Assert.False(atTop.Succeeded);
-        Assert.Contains("top", atTop.Message);
-
-        observation = await Executor.ObserveAsync();
-        var box = await Executor.ExecuteAsync(WebAction($"Scroll [{LabelOf(observation, "Inner button")}]; [down]"), observation);
-        Assert.True(box.Succeeded, box.Message);
-        Assert.True(await Page.EvaluateAsync<double>("() => document.getElementById('area').scrollTop") > 50);
-        Assert.Equal(0, await Page.EvaluateAsync<double>("() => window.scrollY"));
-    }
-
-    [Fact]
-    public async Task PcScrollAndMobileSwipe_ScrollThePage()
-    {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var scroll = await Executor.ExecuteAsync(PcAction("scroll(start_box='[100, 900]', direction='down', step=3)"), observation);
-        Assert.True(scroll.Succeeded, scroll.Message);
-        await Page.WaitForFunctionAsync("() => window.scrollY >= 300");
-
-        await fixture.ResetAsync();
-        observation = await Executor.ObserveAsync();
-        // The finger moves up: the content moves up, the page scrolls down.
-        var swipe = await Executor.ExecuteAsync(MobileAction("{\"action_type\": \"swipe\", \"direction\": \"up\"}"), observation);
-        Assert.True(swipe.Succeeded, swipe.Message);
-        await Page.WaitForFunctionAsync("() => window.scrollY > 100");
-    }
-
-    [Fact]
-    public async Task GoBack_ReturnsToTheFirstPage()
-    {
-        string first = await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var click = await Executor.ExecuteAsync(WebAction($"Click [{LabelOf(observation, "Go to the second page")}]"), observation);
-        Assert.True(click.Succeeded, click.Message);
-        await Page.WaitForURLAsync(fixture.Site.Url("/second"));
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var clicked = await Executor.ExecuteAsync(Web($"Click [{Find(o, "a", "Second page").Label}]"), o);
+        Assert.True(clicked.Succeeded, clicked.Message);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!Executor.Page.Url.EndsWith("/second", StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(50);
+        Assert.True(Executor.Page.Url.EndsWith("/second", StringComparison.Ordinal),
+            $"{clicked.Message}; url {Executor.Page.Url}; requests {string.Join(",", browser.Site.Requests)}; title " +
+            await Executor.Page.EvaluateAsync<string>("() => document.title + ' ' + location.href"));
         var second = await Executor.ObserveAsync();
-        Assert.Equal("Second page", await Page.EvaluateAsync<string>("() => document.title"));
-        Assert.Equal(fixture.Site.Url("/second"), second.Location);
-        Assert.Contains(second.Elements, e => e.Text == "Back home");
-
-        var back = await Executor.ExecuteAsync(WebAction("GoBack"), second);
-
+        Assert.EndsWith("/second", second.Location);
+        var back = await Executor.ExecuteAsync(Web("GoBack"), second);
         Assert.True(back.Succeeded, back.Message);
-        Assert.Equal(first, Page.Url);
-        Assert.Equal("Agent test page", await Page.TitleAsync());
+        Assert.Equal(browser.Site.BaseUri.ToString(), Executor.Page.Url);
     }
 
     [Fact]
-    public async Task Search_WhenNotAllowed_FailsWithoutNavigating()
+    public async Task Outside_urls_are_never_fetched_and_Bing_is_refused()
     {
-        string url = await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var outcome = await Executor.ExecuteAsync(WebAction("Bing"), observation);
-
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var outcome = await Executor.ExecuteAsync(Web("Bing"), o);
         Assert.False(outcome.Succeeded);
-        Assert.Contains("https://www.bing.com/", outcome.Message);
-        Assert.Contains("not an allowed site", outcome.Message);
-        Assert.Equal(url, Page.Url);
-        Assert.DoesNotContain(Executor.BlockedNavigations, u => u.Contains("bing", StringComparison.Ordinal));
+        Assert.Contains("not allowed", outcome.Message);
+        Assert.StartsWith(browser.Site.BaseUri.ToString(), Executor.Page.Url);
+        // Any request to another origin is blocked at the request level, for every page of the browser: a page load is
+        // cancelled (the page stays where it was, no error page) and recorded; other requests fail as blocked by the client.
+        var other = await Executor.Page.Context.NewPageAsync();
+        try
+        {
+            await Assert.ThrowsAnyAsync<Microsoft.Playwright.PlaywrightException>(() => other.GotoAsync("https://example.com/"));
+            Assert.Equal("about:blank", other.Url);
+            Assert.Contains("https://example.com/", Executor.BlockedNavigations);
+            var failed = new TaskCompletionSource<string?>();
+            other.RequestFailed += (_, r) => { if (r.Url.StartsWith("https://example.com/", StringComparison.Ordinal)) failed.TrySetResult(r.Failure); };
+            string fetched = await other.EvaluateAsync<string>("() => fetch('https://example.com/data.json').then(() => 'fetched', e => 'failed')");
+            Assert.Equal("failed", fetched);
+            Assert.Contains("ERR_BLOCKED_BY_CLIENT", await failed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            await other.CloseAsync();
+        }
     }
 
     [Fact]
-    public async Task Click_OnALinkToAnotherSite_IsBlockedInTheBrowser()
+    public async Task Coordinate_actions_from_the_PC_protocol_work_on_the_page()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var outcome = await Executor.ExecuteAsync(WebAction($"Click [{LabelOf(observation, "Example site")}]"), observation);
-
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("https://example.com/", outcome.Message);
-        Assert.Contains("https://example.com/", Executor.BlockedNavigations);
-        Assert.DoesNotContain("example.com", Page.Url);
-        // The page stays on its document (Playwright's own TitleAsync still reports the cancelled load).
-        Assert.Equal("Agent test page", await Page.EvaluateAsync<string>("() => document.title"));
-        Assert.Equal("0", await Page.TextContentAsync("#count"));
-        var after = await Executor.ObserveAsync();
-        Assert.Equal(fixture.Site.Url("/"), after.Location);
-        Assert.Equal(ExpectedMainElements.Length, after.Elements.Count);
-        Assert.False((await Executor.NavigateAsync("https://example.com/other")).Succeeded);
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var b = Find(o, "button", "Add to cart").Bounds;
+        // The button's centre in thousandths of the 1000×700 screenshot.
+        int x = (int)Math.Round((b.X + b.Width / 2) / 1000 * 1000), y = (int)Math.Round((b.Y + b.Height / 2) / 700 * 1000);
+        var outcome = await Executor.ExecuteAsync(Pc($"left_click(start_box='[{x},{y}]', element_info='Add to cart')"), o);
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(1, await Executor.Page.EvaluateAsync<int>("() => window.clicks || 0"));
+        await Executor.Page.FocusAsync("#name");
+        await Executor.ExecuteAsync(Pc("type(content='abc')"), o);
+        await Executor.ExecuteAsync(Pc("key(keys='ctrl+a')"), o);
+        await Executor.ExecuteAsync(Pc("key(keys='backspace')"), o);
+        await Executor.ExecuteAsync(Pc("type(content='xyz')"), o);
+        Assert.Equal("xyz", await Executor.Page.InputValueAsync("#name"));
+        var scroll = await Executor.ExecuteAsync(Pc("scroll(start_box='[500,500]', direction='down', step=3)"), o);
+        Assert.True(scroll.Succeeded);
+        await Executor.Page.WaitForFunctionAsync("() => window.scrollY >= 299");
     }
 
     [Fact]
-    public async Task ActionsTheWebCannotDo_FailWithAReason()
+    public async Task Unknown_labels_bad_keys_and_phone_actions_fail_with_a_clear_message()
     {
-        await fixture.ResetAsync();
-        var observation = await Executor.ObserveAsync();
-
-        var launch = await Executor.ExecuteAsync(AutoGlmAction("do(action=\"Launch\", app=\"Chrome\")"), observation);
-        var home = await Executor.ExecuteAsync(MobileAction("{\"action_type\": \"navigate_home\"}"), observation);
-
-        Assert.False(launch.Succeeded);
-        Assert.Contains("not supported on the web", launch.Message);
+        await browser.ResetAsync();
+        var o = await Executor.ObserveAsync();
+        var click = await Executor.ExecuteAsync(Web("Click [99]"), o);
+        Assert.False(click.Succeeded);
+        Assert.Contains("[99]", click.Message);
+        var key = await Executor.ExecuteAsync(Pc("key(keys='ctrl+nosuchkey')"), o);
+        Assert.False(key.Succeeded);
+        var home = await Executor.ExecuteAsync(AutoGlmPhoneParser.Instance.Parse("do(action=\"Home\")").Action!, o);
         Assert.False(home.Succeeded);
         Assert.Contains("not supported on the web", home.Message);
-        var wait = await Executor.ExecuteAsync(WebAction("Wait"), observation);
-        Assert.True(wait.Succeeded, wait.Message);
+        Assert.Equal(0, await Executor.Page.EvaluateAsync<int>("() => window.clicks || 0"));
     }
 
     [Fact]
-    public async Task WrappedPage_StaysOpen_AndHonoursItsOwnOptions()
+    public async Task A_missing_browser_is_a_typed_error_naming_the_path()
     {
-        var browser = Page.Context.Browser!;
-        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 800, Height = 600 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(fixture.Site.Url("/"));
-
-        await using (var wrapped = new PlaywrightWebExecutor(page, new WebExecutorOptions
-                     {
-                         SetOfMarks = false,
-                         AllowNavigation = _ => true,
-                         SearchUrl = fixture.Site.Url("/search"),
-                     }))
-        {
-            Assert.False(wrapped.OwnsBrowser);
-            var observation = await wrapped.ObserveAsync();
-            Assert.Empty(observation.Elements);
-            Assert.Equal((800, 600), (observation.Screenshot.Width, observation.Screenshot.Height));
-
-            var search = await wrapped.ExecuteAsync(WebAction("Bing"), observation);
-            Assert.True(search.Succeeded, search.Message);
-            Assert.Equal(fixture.Site.Url("/search"), page.Url);
-        }
-
-        Assert.False(page.IsClosed);
-        Assert.Equal("Local search", await page.TitleAsync());
-    }
-
-    [Fact]
-    public async Task Launch_WithAMissingExecutable_SaysHowToInstallChromium()
-    {
-        var ex = await Assert.ThrowsAsync<WebBrowserException>(() =>
-            PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions { ExecutablePath = "/nonexistent/bin/chromium" }));
-
-        Assert.Equal("/nonexistent/bin/chromium", ex.ExecutablePath);
-        Assert.Contains("/nonexistent/bin/chromium", ex.Message);
+        var ex = await Assert.ThrowsAsync<WebExecutorException>(() =>
+            PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions { ExecutablePath = "/nonexistent/chromium" }));
+        Assert.Contains("/nonexistent/chromium", ex.Message);
         Assert.Contains("apt-get install chromium", ex.Message);
     }
-
-    private static int LabelOf(GuiObservation observation, string text)
-    {
-        var matches = observation.Elements.Where(e => e.Text == text).ToList();
-        Assert.True(matches.Count == 1,
-            $"expected one element \"{text}\", found {matches.Count} in: {string.Join("; ", observation.Elements.Select(e => $"[{e.Label}] <{e.Tag}> \"{e.Text}\""))}");
-        return matches[0].Label;
-    }
-
-    private Task<double[]> RectAsync(string id) =>
-        Page.EvaluateAsync<double[]>("id => { const r = document.getElementById(id).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }", id);
 }

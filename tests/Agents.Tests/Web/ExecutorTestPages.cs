@@ -1,7 +1,7 @@
 namespace Glm4vSK.Agents.Tests.Web;
 
-/// <summary>The in-memory pages of the web tests (absolute positions, so the geometry is known).</summary>
-public static class TestPages
+/// <summary>The pages of <see cref="PlaywrightWebExecutorPageTests"/> (absolute positions, so the geometry is known).</summary>
+public static class ExecutorTestPages
 {
     /// <summary>
     /// The main page: a counter button, a text input in a form (Enter submits), a password input, a link to the
@@ -36,7 +36,7 @@ public static class TestPages
                    onkeydown="if (event.key === 'Enter') window.enterPressed = (window.enterPressed || 0) + 1;">
           </form>
           <input id="pass" type="password" placeholder="Password">
-          <a id="next" href="/second">Go to the second page</a>
+          <a id="next" href="/executor/second">Go to the second page</a>
           <div id="area"><div class="filler"></div><button id="inner">Inner button</button></div>
           <a id="external" href="https://example.com/">Example site</a>
           <select id="colour"><option>Red</option><option>Green</option><option>Blue</option></select>
@@ -51,7 +51,7 @@ public static class TestPages
         <html><head><meta charset="utf-8"><title>Second page</title></head>
         <body style="margin:0;font:16px sans-serif">
           <h1 id="title" style="margin:8px">Second page</h1>
-          <a id="home" href="/" style="position:absolute;left:100px;top:100px">Back home</a>
+          <a id="home" href="/executor" style="position:absolute;left:100px;top:100px">Back home</a>
         </body></html>
         """;
 
@@ -62,11 +62,11 @@ public static class TestPages
         <body><input id="q" aria-label="Search the web" style="position:absolute;left:100px;top:100px;width:300px"></body></html>
         """;
 
-    /// <summary>The pages by path.</summary>
-    public static IReadOnlyDictionary<string, string> All => new Dictionary<string, string>
+    /// <summary>The pages by path (served beside <see cref="WebTestPages"/>' by <see cref="BrowserFixture"/>).</summary>
+    public static Dictionary<string, string> All() => new()
     {
-        ["/"] = Main,
-        ["/second"] = Second,
-        ["/search"] = Search,
+        ["/executor"] = Main,
+        ["/executor/second"] = Second,
+        ["/executor/search"] = Search,
     };
 }

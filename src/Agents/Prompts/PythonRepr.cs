@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace Glm4vSK.Agents.Prompts;
+
+/// <summary>
+/// Writes parsed action arguments the way Python's <c>repr</c> writes a dict (<c>{'action_type': 'click', 'box_2d': [[1, 2, 3, 4]]}</c>,
+/// <c>True</c>/<c>False</c>/<c>None</c>): how the GLM-V mobile history shows earlier actions (formats.md §2.1).
+/// </summary>
+internal static class PythonRepr
+{
+    public static string Write(object? value)
+    {
+        var sb = new StringBuilder();
+        Append(sb, value);
+        return sb.ToString();
+    }
+
+    public static void Append(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null: sb.Append("None"); break;
+            case bool b: sb.Append(b ? "True" : "False"); break;
+            case string s: AppendString(sb, s); break;
+            case long or int or short or byte or sbyte or uint or ulong or ushort:
+                sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            case double or float or decimal:
+                AppendFloat(sb, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
+            case IEnumerable<KeyValuePair<string, object?>> dict:
+                sb.Append('{');
+                bool first = true;
+                foreach (var (k, v) in dict)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    AppendString(sb, k);
+                    sb.Append(": ");
+                    Append(sb, v);
+                }
+                sb.Append('}');
+                break;
+            case System.Collections.IEnumerable list:
+                sb.Append('[');
+                bool firstItem = true;
+                foreach (object? item in list)
+                {
+                    if (!firstItem) sb.Append(", ");
+                    firstItem = false;
+                    Append(sb, item);
+                }
+                sb.Append(']');
+                break;
+            default:
+                AppendString(sb, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                break;
+        }
+    }
+
+    private static void AppendFloat(StringBuilder sb, double d)
+    {
+        if (double.IsNaN(d)) { sb.Append("nan"); return; }
+        if (double.IsInfinity(d)) { sb.Append(d > 0 ? "inf" : "-inf"); return; }
+        string s = d.ToString("R", CultureInfo.InvariantCulture);
+        if (!s.Contains('.') && !s.Contains('E')) s += ".0";
+        sb.Append(s.Replace("E", "e", StringComparison.Ordinal));
+    }
+
+    /// <summary>Python 3 <c>repr(str)</c>: single quotes unless the text has <c>'</c> and no <c>"</c>; printable Unicode kept.</summary>
+    private static void AppendString(StringBuilder sb, string s)
+    {
+        char quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
+        sb.Append(quote);
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c == quote) sb.Append('\\').Append(c);
+                    else if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append(quote);
+    }
+}
