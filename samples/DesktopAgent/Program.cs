@@ -22,9 +22,7 @@ if (opts.Has("help") || opts.Task is null)
     return 2;
 }
 
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-try
+return await AgentConsole.RunAsync(opts, async ct =>
 {
     IGuiPromptBuilder builder = opts.Get("protocol") switch
     {
@@ -33,20 +31,8 @@ try
         var p => throw new ArgumentException($"--protocol {p}: use glm45 or glm41"),
     };
     var executor = new X11DesktopExecutor(new X11ExecutorOptions { Display = opts.Get("display") });
-    await using var model = await ModelConnection.OpenAsync(opts, cts.Token);
+    await using var model = await ModelConnection.OpenAsync(opts, ct);
     Console.Error.WriteLine($"model: {model.Description}; desktop {executor.Display}; protocol {builder.GetType().Name}");
-    var agent = new GuiAgent(model.Client, builder, executor, AgentConsole.Options(opts, model.Client, builder));
-    var run = await agent.RunAsync(opts.Task, cts.Token);
-    return await AgentConsole.FinishAsync(run, opts);
-}
-catch (GuiAgentCanceledException e)
-{
-    Console.Error.WriteLine("cancelled");
-    await AgentConsole.FinishAsync(e.Run, opts);
-    return 130;
-}
-catch (Exception e) when (e is not OperationCanceledException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+    var agent = new GuiAgent(model.Client, builder, executor, AgentConsole.Options(opts, builder));
+    return await agent.RunAsync(opts.Task!, ct);
+});

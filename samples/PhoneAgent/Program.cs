@@ -24,9 +24,7 @@ if (opts.Has("help") || opts.Task is null)
     return 2;
 }
 
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-try
+return await AgentConsole.RunAsync(opts, async ct =>
 {
     IGuiPromptBuilder builder = opts.Get("protocol") switch
     {
@@ -41,32 +39,11 @@ try
         Serial = opts.Get("serial"),
         UseAdbKeyboard = opts.Get("input") is null or "adbkeyboard",
     });
-    string app = await executor.GetCurrentAppAsync(cts.Token);   // fails early, with adb's reason, when no device is reachable
-    await using var model = await ModelConnection.OpenAsync(opts, cts.Token);
+    string app = await executor.GetCurrentAppAsync(ct);   // fails early, with adb's reason, when no device is reachable
+    await using var model = await ModelConnection.OpenAsync(opts, ct);
     Console.Error.WriteLine($"model: {model.Description}; device {opts.Get("serial") ?? "(default)"} showing {app}; protocol {builder.GetType().Name}");
-    var options = AgentConsole.Options(opts, model.Client, builder);
-    var agent = new GuiAgent(model.Client, builder, executor, new GuiAgentOptions
-    {
-        MaxSteps = opts.GetInt("max-steps", 100),                 // AutoGLM's default
-        StepTimeout = options.StepTimeout,
-        DryRun = options.DryRun,
-        ChatOptions = options.ChatOptions,
-        DelayAfterAction = TimeSpan.FromSeconds(1),               // AutoGLM waits 1 s after each device action
-        ConfirmSensitiveAction = options.ConfirmSensitiveAction,
-        TakeOver = options.TakeOver,
-        OnStep = options.OnStep,
-    });
-    var run = await agent.RunAsync(opts.Task, cts.Token);
-    return await AgentConsole.FinishAsync(run, opts);
-}
-catch (GuiAgentCanceledException e)
-{
-    Console.Error.WriteLine("cancelled");
-    await AgentConsole.FinishAsync(e.Run, opts);
-    return 130;
-}
-catch (Exception e) when (e is not OperationCanceledException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+    // AutoGLM's defaults: up to 100 steps, 1 s after each device action.
+    var agent = new GuiAgent(model.Client, builder, executor,
+        AgentConsole.Options(opts, builder, defaultMaxSteps: 100, delayAfterAction: TimeSpan.FromSeconds(1)));
+    return await agent.RunAsync(opts.Task!, ct);
+});

@@ -114,7 +114,8 @@ internal sealed class ModelConnection : IAsyncDisposable
 /// <summary>Agent options from the command line, with console callbacks for sensitive actions and take-over.</summary>
 internal static class AgentConsole
 {
-    public static GuiAgentOptions Options(AgentArgs args, IChatClient client, Agents.Prompts.IGuiPromptBuilder builder, string? websiteUrl = null)
+    public static GuiAgentOptions Options(AgentArgs args, Agents.Prompts.IGuiPromptBuilder builder, string? websiteUrl = null,
+        int defaultMaxSteps = 20, TimeSpan? delayAfterAction = null)
     {
         bool yes = args.Has("yes");
         ChatOptions? chat = null;
@@ -125,7 +126,8 @@ internal static class AgentConsole
         }
         return new GuiAgentOptions
         {
-            MaxSteps = args.GetInt("max-steps", 20),
+            MaxSteps = args.GetInt("max-steps", defaultMaxSteps),
+            DelayAfterAction = delayAfterAction ?? TimeSpan.FromMilliseconds(500),
             StepTimeout = TimeSpan.FromSeconds(args.GetDouble("step-timeout", 300)),
             DryRun = args.Has("dry-run"),
             ChatOptions = chat,
@@ -152,6 +154,36 @@ internal static class AgentConsole
                 return ValueTask.CompletedTask;
             },
         };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with Ctrl+C wired to cancellation, then prints and saves the run. Exit codes: 0
+    /// completed, 3 ended otherwise (max steps, declined, …), 1 error, 130 cancelled (the partial run is still saved).
+    /// </summary>
+    public static async Task<int> RunAsync(AgentArgs args, Func<CancellationToken, Task<GuiAgentRun>> body)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        try
+        {
+            return await FinishAsync(await body(cts.Token), args);
+        }
+        catch (GuiAgentCanceledException e)
+        {
+            Console.Error.WriteLine("cancelled");
+            await FinishAsync(e.Run, args);
+            return 130;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>Prints the result, saves trace.json + report.html, and returns the process exit code.</summary>

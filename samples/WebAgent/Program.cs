@@ -27,52 +27,41 @@ if (opts.Has("help") || opts.Task is null)
     return 2;
 }
 
-using var cts = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 DemoShop? shop = null;
 try
 {
-    IGuiPromptBuilder builder = opts.Get("protocol") switch
+    return await AgentConsole.RunAsync(opts, async ct =>
     {
-        null or "web45" => new Glm45WebPromptBuilder(),
-        "web41" => new Glm41WebPromptBuilder(),
-        "pc45" => new Glm45PcPromptBuilder(),
-        "pc41" => new Glm41PcPromptBuilder(),
-        var p => throw new ArgumentException($"--protocol {p}: use web45, web41, pc45 or pc41"),
-    };
-    Uri start;
-    if (opts.Get("url") is { } url) start = new Uri(url);
-    else
-    {
-        shop = new DemoShop();
-        start = shop.Uri;
-    }
-    var hosts = (opts.Get("allow-host") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    var baseRule = PlaywrightWebExecutor.DefaultAllow(start);
-    await using var browser = await PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions
-    {
-        ExecutablePath = opts.Get("chromium") ?? "/usr/bin/chromium",
-        Headless = !opts.Has("headful"),
-        StartUrl = start,
-        SetOfMarks = builder.UsesSetOfMarks,
-        AllowNavigation = uri => baseRule(uri) || hosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase),
-    }, cts.Token);
-    await using var model = await ModelConnection.OpenAsync(opts, cts.Token);
-    Console.Error.WriteLine($"model: {model.Description}; page {start}; protocol {builder.GetType().Name}");
-    var agent = new GuiAgent(model.Client, builder, browser, AgentConsole.Options(opts, model.Client, builder, start.ToString()));
-    var run = await agent.RunAsync(opts.Task, cts.Token);
-    return await AgentConsole.FinishAsync(run, opts);
-}
-catch (GuiAgentCanceledException e)
-{
-    Console.Error.WriteLine("cancelled");
-    await AgentConsole.FinishAsync(e.Run, opts);
-    return 130;
-}
-catch (Exception e) when (e is not OperationCanceledException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
+        IGuiPromptBuilder builder = opts.Get("protocol") switch
+        {
+            null or "web45" => new Glm45WebPromptBuilder(),
+            "web41" => new Glm41WebPromptBuilder(),
+            "pc45" => new Glm45PcPromptBuilder(),
+            "pc41" => new Glm41PcPromptBuilder(),
+            var p => throw new ArgumentException($"--protocol {p}: use web45, web41, pc45 or pc41"),
+        };
+        Uri start;
+        if (opts.Get("url") is { } url) start = new Uri(url);
+        else
+        {
+            shop = new DemoShop();
+            start = shop.Uri;
+        }
+        var hosts = (opts.Get("allow-host") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var baseRule = PlaywrightWebExecutor.DefaultAllow(start);
+        await using var browser = await PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions
+        {
+            ExecutablePath = opts.Get("chromium") ?? "/usr/bin/chromium",
+            Headless = !opts.Has("headful"),
+            StartUrl = start,
+            SetOfMarks = builder.UsesSetOfMarks,
+            AllowNavigation = uri => baseRule(uri) || hosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase),
+        }, ct);
+        await using var model = await ModelConnection.OpenAsync(opts, ct);
+        Console.Error.WriteLine($"model: {model.Description}; page {start}; protocol {builder.GetType().Name}");
+        var agent = new GuiAgent(model.Client, builder, browser, AgentConsole.Options(opts, builder, start.ToString()));
+        return await agent.RunAsync(opts.Task!, ct);
+    });
 }
 finally
 {

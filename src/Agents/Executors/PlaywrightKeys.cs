@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Glm4vSK.Agents.Executors;
 /// (<c>Enter</c>, <c>Control+c</c>, <c>PageDown</c>). Combos are joined with <c>+</c>; several whitespace-separated
 /// combos are pressed one after another. Names are matched case-insensitively.
 /// </summary>
-internal static partial class PlaywrightKeys
+internal static class PlaywrightKeys
 {
     private static readonly Dictionary<string, string> Names = BuildNames();
 
@@ -70,44 +68,9 @@ internal static partial class PlaywrightKeys
     /// Translates <paramref name="keys"/> into Playwright key presses (one combo per entry, for
     /// <c>Keyboard.PressAsync</c>), or returns <see langword="false"/> with a reason the model can act on.
     /// </summary>
-    internal static bool TryTranslate(string? keys, out IReadOnlyList<string> presses, out string? error)
-    {
-        presses = [];
-        if (string.IsNullOrEmpty(keys))
-        {
-            error = "the key action needs a key name, e.g. 'Return' or 'ctrl+c'";
-            return false;
-        }
-        string[] combos = keys.Trim().Length == 0 ? [" "] : SpaceAroundPlus().Replace(keys.Trim(), "+").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var result = new List<string>(combos.Length);
-        foreach (string combo in combos)
-        {
-            List<string> parts;
-            if (combo == "+") parts = ["+"];
-            else if (combo.EndsWith("++", StringComparison.Ordinal)) parts = [.. combo[..^2].Split('+'), "+"];
-            else parts = [.. combo.Split('+')];
-            if (parts.Any(p => p.Length == 0))
-            {
-                error = $"malformed key combo '{combo}' (join keys with '+', e.g. 'ctrl+shift+t')";
-                return false;
-            }
-            var translated = new List<string>(parts.Count);
-            foreach (string part in parts)
-            {
-                string? key = ToKey(part, inCombo: parts.Count > 1);
-                if (key is null)
-                {
-                    error = $"unknown key '{part}' in '{combo}' (use names like Return, ctrl, alt, shift, tab, esc, backspace, up, pagedown, f5)";
-                    return false;
-                }
-                translated.Add(key);
-            }
-            result.Add(string.Join('+', translated));
-        }
-        presses = result;
-        error = null;
-        return true;
-    }
+    internal static bool TryTranslate(string? keys, out IReadOnlyList<string> presses, out string? error) =>
+        KeyCombos.TryTranslate(keys, ToKey, "the key action needs a key name, e.g. 'Return' or 'ctrl+c'",
+            "Return, ctrl, alt, shift, tab, esc, backspace, up, pagedown, f5", out presses, out error);
 
     /// <summary>The Playwright key for one name, or <see langword="null"/> when unknown.</summary>
     internal static string? ToKey(string name, bool inCombo)
@@ -122,7 +85,4 @@ internal static partial class PlaywrightKeys
         }
         return Names.TryGetValue(name, out string? key) ? key : null;
     }
-
-    [GeneratedRegex(@"\s*\+\s*")]
-    private static partial Regex SpaceAroundPlus();
 }

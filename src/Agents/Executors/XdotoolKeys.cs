@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Glm4vSK.Agents.Executors;
 /// pressed one after another. Names are matched case-insensitively; anything else must be a keysym name libX11
 /// knows (<c>KP_Enter</c>, <c>XF86AudioMute</c>).
 /// </summary>
-internal static partial class XdotoolKeys
+internal static class XdotoolKeys
 {
     private static readonly Dictionary<string, string> Names = BuildNames();
 
@@ -78,56 +76,9 @@ internal static partial class XdotoolKeys
     /// Translates <paramref name="keys"/> into <c>xdotool key</c> arguments (one per keystroke), or returns
     /// <see langword="false"/> with a reason the model can act on.
     /// </summary>
-    internal static bool TryTranslate(string? keys, out IReadOnlyList<string> keystrokes, out string? error)
-    {
-        keystrokes = [];
-        if (string.IsNullOrEmpty(keys))
-        {
-            error = "key() needs keys, e.g. key(keys='ctrl+c')";
-            return false;
-        }
-        // A lone space means the space bar; otherwise spaces around '+' are noise and other spaces separate keystrokes.
-        string[] combos = keys.Trim().Length == 0 ? [" "] : SpaceAroundPlus().Replace(keys.Trim(), "+").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var result = new List<string>(combos.Length);
-        foreach (string combo in combos)
-        {
-            if (!TryTranslateCombo(combo, out string? translated, out error))
-                return false;
-            result.Add(translated!);
-        }
-        keystrokes = result;
-        error = null;
-        return true;
-    }
-
-    private static bool TryTranslateCombo(string combo, out string? translated, out string? error)
-    {
-        translated = null;
-        List<string> parts;
-        if (combo == "+") parts = ["+"];
-        else if (combo.EndsWith("++", StringComparison.Ordinal)) parts = [.. combo[..^2].Split('+'), "+"];
-        else parts = [.. combo.Split('+')];
-        if (parts.Any(p => p.Length == 0))
-        {
-            error = $"malformed key combo '{combo}' (join keys with '+', e.g. 'ctrl+shift+t')";
-            return false;
-        }
-
-        var keysyms = new List<string>(parts.Count);
-        foreach (string part in parts)
-        {
-            string? keysym = ToKeysym(part, inCombo: parts.Count > 1);
-            if (keysym is null)
-            {
-                error = $"unknown key '{part}' in '{combo}' (use names like ctrl, alt, shift, enter, esc, tab, backspace, up, f5, or an X keysym)";
-                return false;
-            }
-            keysyms.Add(keysym);
-        }
-        translated = string.Join('+', keysyms);
-        error = null;
-        return true;
-    }
+    internal static bool TryTranslate(string? keys, out IReadOnlyList<string> keystrokes, out string? error) =>
+        KeyCombos.TryTranslate(keys, ToKeysym, "key() needs keys, e.g. key(keys='ctrl+c')",
+            "ctrl, alt, shift, enter, esc, tab, backspace, up, f5, or an X keysym", out keystrokes, out error);
 
     /// <summary>The keysym for one key name, or <see langword="null"/> when unknown.</summary>
     internal static string? ToKeysym(string name, bool inCombo)
@@ -157,7 +108,4 @@ internal static partial class XdotoolKeys
             return false;
         }
     }
-
-    [GeneratedRegex(@"\s*\+\s*")]
-    private static partial Regex SpaceAroundPlus();
 }
