@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -48,8 +49,17 @@ namespace Glm4vSK.Connector;
 /// <c>usage</c> (with <c>prompt_tokens_details.cached_tokens</c>); finish reason <c>tool_calls</c> whenever a call was
 /// returned.</para>
 /// <para><b>Errors.</b> An HTTP error status, an error event in the stream, or a response that is not a chat
-/// completion → <see cref="Glm4vRemoteException"/> with the status code and the server's message. Cancellation
-/// aborts the request or the stream at once (<see cref="OperationCanceledException"/>).</para>
+/// completion → <see cref="Glm4vRemoteException"/> with the status code and the server's message; so is any field of
+/// a response or chunk with a wrong type or value (the message names its path, e.g. <c>choices[0].delta.content</c>;
+/// missing fields and JSON nulls are accepted). Cancellation aborts the request or the stream at once
+/// (<see cref="OperationCanceledException"/> on the caller's token).</para>
+/// <para><b>Limits.</b> Nothing a server sends is buffered without bound and no wait is unbounded: a non-streaming body
+/// over <see cref="Glm4vRemoteOptions.MaxResponseBytes"/>, a stream event (or a line that never ends) over
+/// <see cref="Glm4vRemoteOptions.MaxEventBytes"/>, one tool call's streamed arguments over <c>MaxResponseBytes</c>, a
+/// request not done within <see cref="Glm4vRemoteOptions.Timeout"/> (non-streaming: headers and body), or a stream
+/// silent for <see cref="Glm4vRemoteOptions.StreamIdleTimeout"/> → <see cref="Glm4vRemoteException"/> naming the
+/// setting. Events are read with the BCL's <see cref="System.Net.ServerSentEvents.SseParser"/> over a stream that
+/// counts each event's bytes (the parser itself has no size limit).</para>
 /// <para>Thread-safe: nothing is shared between requests but the <see cref="HttpClient"/>. Options are never mutated.</para>
 /// </remarks>
 public sealed class Glm4vRemoteChatClient : IChatClient
@@ -72,6 +82,7 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
             throw new ArgumentException($"The endpoint must be an absolute http(s) URL, not '{endpoint}'.", nameof(endpoint));
         _options = options ?? new Glm4vRemoteOptions();
+        Validate(_options);
         _chatCompletions = ChatCompletionsUri(endpoint);
         _apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
         _model = model;
@@ -79,7 +90,8 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         if (_options.HttpClient is { } http) _http = http;
         else
         {
-            _http = new HttpClient { Timeout = _options.Timeout };
+            // Options.Timeout is enforced per request (RemoteDeadline), over the body too, which HttpClient.Timeout is not.
+            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttp = true;
         }
     }
@@ -90,10 +102,12 @@ public sealed class Glm4vRemoteChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var request = RemoteRequestBuilder.Build(messages, options, _model, _options, stream: false, this);
-        using var response = await SendAsync(request, stream: false, cancellationToken).ConfigureAwait(false);
-        var turn = new RemoteTurn(request);
+        using var deadline = new RemoteDeadline(_chatCompletions, cancellationToken);
+        deadline.Start(_options.Timeout, nameof(Glm4vRemoteOptions.Timeout)); // the whole request: headers and body
+        using var response = await deadline.RunAsync(SendAsync(request, stream: false, deadline.Token)).ConfigureAwait(false);
+        var turn = new RemoteTurn(request, _options.MaxResponseBytes);
         var updates = new List<ChatResponseUpdate>();
-        await ReadWholeAsync(response, turn, updates, cancellationToken).ConfigureAwait(false);
+        await deadline.RunAsync(ReadWholeAsync(response, turn, updates, deadline.Token)).ConfigureAwait(false);
         turn.Complete(updates);
         return updates.ToChatResponse();
     }
@@ -102,24 +116,34 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var request = RemoteRequestBuilder.Build(messages, options, _model, _options, stream: true, this);
-        using var response = await SendAsync(request, stream: true, cancellationToken).ConfigureAwait(false);
-        var turn = new RemoteTurn(request);
+        using var deadline = new RemoteDeadline(_chatCompletions, cancellationToken);
+        deadline.Start(_options.Timeout, nameof(Glm4vRemoteOptions.Timeout)); // until the headers (or a whole JSON answer)
+        using var response = await deadline.RunAsync(SendAsync(request, stream: true, deadline.Token)).ConfigureAwait(false);
+        var turn = new RemoteTurn(request, _options.MaxResponseBytes);
         var sink = new List<ChatResponseUpdate>();
 
         if (response.Content.Headers.ContentType?.MediaType == "application/json")
         {
             // A server that answered a streaming request with one JSON response.
-            await ReadWholeAsync(response, turn, sink, cancellationToken).ConfigureAwait(false);
+            await deadline.RunAsync(ReadWholeAsync(response, turn, sink, deadline.Token)).ConfigureAwait(false);
             foreach (var update in sink) yield return update;
             sink.Clear();
         }
         else
         {
             bool done = false;
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await foreach (string data in ServerSentEvents.ReadDataAsync(stream, cancellationToken).ConfigureAwait(false))
+            var body = await deadline.RunAsync(response.Content.ReadAsStreamAsync(deadline.Token)).ConfigureAwait(false);
+            await using var limited = new SseEventSizeLimitStream(body, _options.MaxEventBytes, () => TooLarge("a stream event", nameof(Glm4vRemoteOptions.MaxEventBytes), _options.MaxEventBytes, null));
+            await using var events = SseParser.Create(limited, static (_, data) => data.ToArray()).EnumerateAsync(deadline.Token).GetAsyncEnumerator(deadline.Token);
+            while (true)
             {
-                if (data == "[DONE]")
+                // Only the wait for the server counts against the idle timeout, not the caller's time between updates.
+                deadline.Start(_options.StreamIdleTimeout, nameof(Glm4vRemoteOptions.StreamIdleTimeout));
+                bool more = await deadline.RunAsync(events.MoveNextAsync().AsTask()).ConfigureAwait(false);
+                deadline.Pause();
+                if (!more) break;
+                byte[] data = events.Current.Data;
+                if (data.AsSpan().SequenceEqual("[DONE]"u8))
                 {
                     done = true;
                     break;
@@ -136,20 +160,25 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         foreach (var update in sink) yield return update;
     }
 
-    void Chunk(string data, RemoteTurn turn, List<ChatResponseUpdate> sink)
+    void Chunk(byte[] data, RemoteTurn turn, List<ChatResponseUpdate> sink)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(data); }
         catch (JsonException e)
         {
-            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} sent a stream event that is not JSON: {Cut(data, 200)}", null, Cut(data, 4000), data, e);
+            string text = Encoding.UTF8.GetString(data);
+            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} sent a stream event that is not JSON: {Cut(text, 200)}", null, Cut(text, 4000), Cut(text, ErrorBodyLimit), e);
         }
         using (doc) Apply(doc.RootElement, turn, whole: false, sink, null);
     }
 
     async Task ReadWholeAsync(HttpResponseMessage response, RemoteTurn turn, List<ChatResponseUpdate> sink, CancellationToken cancellationToken)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        long limit = _options.MaxResponseBytes;
+        if (response.Content.Headers.ContentLength > limit) // refused before reading a byte
+            throw TooLarge($"a response of {response.Content.Headers.ContentLength} bytes", nameof(Glm4vRemoteOptions.MaxResponseBytes), limit, response.StatusCode);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var stream = new BodySizeLimitStream(body, limit, () => TooLarge("a response", nameof(Glm4vRemoteOptions.MaxResponseBytes), limit, response.StatusCode));
         JsonDocument doc;
         try { doc = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false); }
         catch (JsonException e)
@@ -159,25 +188,40 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         using (doc) Apply(doc.RootElement, turn, whole: true, sink, response.StatusCode);
     }
 
+    Glm4vRemoteException TooLarge(string what, string setting, long limit, HttpStatusCode? status) =>
+        new($"The GLM server at {_chatCompletions} sent {what} larger than Glm4vRemoteOptions.{setting} ({limit} bytes); raise {setting} if such answers are expected.",
+            status, $"{what} over {limit} bytes", null);
+
     void Apply(JsonElement root, RemoteTurn turn, bool whole, List<ChatResponseUpdate> sink, HttpStatusCode? status)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} returned JSON that is not a chat completion.", status, Cut(root.GetRawText(), 4000), root.GetRawText());
+            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} returned JSON that is not a chat completion.", status, Cut(root.GetRawText(), 4000), Cut(root.GetRawText(), ErrorBodyLimit));
         if (ErrorMessage(root) is { } error && (root.TryGetProperty("error", out _) || !root.TryGetProperty("choices", out _)))
-            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} reported an error: {error}", status, error, root.GetRawText());
-        turn.Meta(root);
-        if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array)
+            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} reported an error: {error}", status, error, Cut(root.GetRawText(), ErrorBodyLimit));
+        try
         {
-            foreach (var choice in choices.EnumerateArray())
+            turn.Meta(root);
+            if (WireFields.Array(root, "choices", "") is { } choices)
             {
-                // n > 1 is not supported: only choice 0 is read.
-                if (choice.TryGetProperty("index", out var index) && index.ValueKind == JsonValueKind.Number && index.GetInt32() != 0) continue;
-                turn.Choice(choice, whole, sink);
+                int position = 0;
+                foreach (var choice in choices.EnumerateArray())
+                {
+                    string path = $"choices[{position++}]";
+                    WireFields.RequireObject(choice, path);
+                    // n > 1 is not supported: only choice 0 is read.
+                    if ((WireFields.Index(choice, "index", path) ?? 0) != 0) continue;
+                    turn.Choice(choice, path, whole, sink);
+                }
             }
+            else if (whole)
+                throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} returned JSON without 'choices'.", status, Cut(root.GetRawText(), 4000), Cut(root.GetRawText(), ErrorBodyLimit));
+            if (WireFields.Object(root, "usage", "") is { } usage) turn.Usage(usage);
         }
-        else if (whole)
-            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} returned JSON without 'choices'.", status, Cut(root.GetRawText(), 4000), root.GetRawText());
-        if (root.TryGetProperty("usage", out var usage)) turn.Usage(usage);
+        catch (MalformedFieldException e)
+        {
+            throw new Glm4vRemoteException($"The GLM server at {_chatCompletions} sent a malformed {(whole ? "response" : "stream chunk")}: {e.Message}.",
+                status, e.Message, Cut(root.GetRawText(), ErrorBodyLimit), e);
+        }
     }
 
     async Task<HttpResponseMessage> SendAsync(RemoteRequest request, bool stream, CancellationToken cancellationToken)
@@ -195,7 +239,7 @@ public sealed class Glm4vRemoteChatClient : IChatClient
 
     async Task<Glm4vRemoteException> HttpErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        const int Limit = 64 * 1024;
+        const int Limit = ErrorBodyLimit;
         string? body = null;
         try
         {
@@ -244,6 +288,26 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         if (root.TryGetProperty("detail", out var detail))
             return detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText();
         return null;
+    }
+
+    /// <summary>The most of a response kept in <see cref="Glm4vRemoteException.ResponseBody"/>.</summary>
+    const int ErrorBodyLimit = 64 * 1024;
+
+    static void Validate(Glm4vRemoteOptions o)
+    {
+        if (o.MaxResponseBytes <= 0)
+            throw new ArgumentOutOfRangeException("options", o.MaxResponseBytes, $"Glm4vRemoteOptions.{nameof(o.MaxResponseBytes)} must be positive.");
+        if (o.MaxEventBytes <= 0)
+            throw new ArgumentOutOfRangeException("options", o.MaxEventBytes, $"Glm4vRemoteOptions.{nameof(o.MaxEventBytes)} must be positive.");
+        ValidateTimeout(o.Timeout, nameof(o.Timeout));
+        ValidateTimeout(o.StreamIdleTimeout, nameof(o.StreamIdleTimeout));
+    }
+
+    static void ValidateTimeout(TimeSpan value, string setting)
+    {
+        if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+            throw new ArgumentOutOfRangeException("options", value,
+                $"Glm4vRemoteOptions.{setting} must be positive and at most {TimeSpan.FromMilliseconds(int.MaxValue)}, or Timeout.InfiniteTimeSpan for no limit.");
     }
 
     static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + "…";

@@ -30,10 +30,29 @@ public sealed record Glm4vRemoteOptions
     public HttpClient? HttpClient { get; init; }
 
     /// <summary>
-    /// Time limit of a non-streaming request, and of a streaming request until the response headers arrive, for the
-    /// client's own <see cref="System.Net.Http.HttpClient"/> (default 10 minutes: a long thinking answer takes a while).
+    /// Time limit of a whole non-streaming request (headers and body), and of a streaming request until the response
+    /// headers arrive (or its whole body, when the server answers with one JSON response instead of a stream); default
+    /// 10 minutes: a long thinking answer takes a while. Applies with a caller's
+    /// <see cref="HttpClient"/> too (whose own <c>HttpClient.Timeout</c> still bounds the headers).
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.
     /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Longest wait for the next event of a streamed response (default 5 minutes, which covers prefill of a long
+    /// multimodal prompt before the first token). Only time spent waiting for the server counts, not the caller's time
+    /// between updates. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest non-streaming response body read, in bytes (default 16 MiB); a larger one fails instead of filling memory.</summary>
+    public long MaxResponseBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest server-sent event of a streamed response, in bytes of its lines (default 1 MiB; a chunk of vLLM is a
+    /// few hundred bytes); a larger one, or a line that never ends, fails instead of filling memory.
+    /// </summary>
+    public int MaxEventBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Default for thinking when the request does not say (null: on, the GLM-4.5V/4.6V template's default).</summary>
     public bool? EnableThinking { get; init; }

@@ -17,9 +17,13 @@ namespace Glm4vSK.Connector.Remote;
 /// passes plain text through and, for a server without the glm45 parsers, splits <c>&lt;think&gt;</c> and parses
 /// <c>&lt;tool_call&gt;</c> blocks (a malformed one stays text). The parser is made at the first content: with
 /// thinking on only when the server has not already sent reasoning.</para>
+/// <para>Every field read is type-checked by <see cref="WireFields"/> (a wrong type or value throws
+/// <see cref="MalformedFieldException"/> naming it). A call's <c>arguments</c> may be a JSON string (OpenAI) or an
+/// object (some vLLM-compatible servers), streaming or not; one call's accumulated arguments are capped at
+/// <paramref name="maxArguments"/> characters.</para>
 /// <para>Not thread-safe; one per request.</para>
 /// </remarks>
-internal sealed class RemoteTurn(RemoteRequest request)
+internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
 {
     sealed class ServerCall
     {
@@ -44,42 +48,46 @@ internal sealed class RemoteTurn(RemoteRequest request)
     /// <summary>Reads <c>id</c>, <c>created</c> and <c>model</c> (the first values seen win).</summary>
     public void Meta(JsonElement root)
     {
-        if (_responseId is null && root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } s)
-            _responseId = s;
-        if (_createdAt is null && root.TryGetProperty("created", out var created) && created.ValueKind == JsonValueKind.Number && created.TryGetInt64(out long unix))
-            _createdAt = DateTimeOffset.FromUnixTimeSeconds(unix);
-        if (_model is null && root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } m)
-            _model = m;
+        string? id = WireFields.String(root, "id", "");
+        DateTimeOffset? created = WireFields.UnixTime(root, "created", "");
+        string? model = WireFields.String(root, "model", "");
+        if (_responseId is null && id is { Length: > 0 }) _responseId = id;
+        _createdAt ??= created;
+        if (_model is null && model is { Length: > 0 }) _model = model;
     }
 
     /// <summary>
-    /// One <c>delta</c> (streaming) or <c>message</c> (non-streaming, <paramref name="whole"/>) of choice 0, then its
-    /// <c>finish_reason</c>.
+    /// One <c>delta</c> (streaming) or <c>message</c> (non-streaming, <paramref name="whole"/>) of choice 0 at
+    /// <paramref name="path"/>, then its <c>finish_reason</c>.
     /// </summary>
-    public void Choice(JsonElement choice, bool whole, List<ChatResponseUpdate> sink)
+    public void Choice(JsonElement choice, string path, bool whole, List<ChatResponseUpdate> sink)
     {
-        if (choice.TryGetProperty(whole ? "message" : "delta", out var delta) && delta.ValueKind == JsonValueKind.Object)
+        string deltaPath = WireFields.Path(path, whole ? "message" : "delta");
+        if (WireFields.Object(choice, whole ? "message" : "delta", path) is { } delta)
         {
+            WireFields.String(delta, "role", deltaPath); // not used (always the assistant), but checked like every field
             // Newer vLLM sends the same text as both "reasoning" and "reasoning_content": read one of them.
-            string? reasoning = String(delta, "reasoning_content") ?? String(delta, "reasoning");
-            if (reasoning is not null)
+            string? reasoningContent = WireFields.String(delta, "reasoning_content", deltaPath), alsoReasoning = WireFields.String(delta, "reasoning", deltaPath);
+            if ((reasoningContent ?? alsoReasoning) is { } reasoning)
             {
                 _serverReasoning = true;
                 if (reasoning.Length > 0 && request.IncludeReasoning) sink.Add(Update(new TextReasoningContent(reasoning)));
             }
-            if (String(delta, "content") is { Length: > 0 } content) Map(Parser().Push(content), sink);
-            if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+            if (WireFields.String(delta, "content", deltaPath) is { Length: > 0 } content) Map(Parser().Push(content), sink);
+            if (WireFields.Array(delta, "tool_calls", deltaPath) is { } calls)
             {
                 int position = 0;
                 foreach (var call in calls.EnumerateArray())
                 {
-                    int index = call.TryGetProperty("index", out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : position;
+                    string callPath = $"{WireFields.Path(deltaPath, "tool_calls")}[{position}]";
+                    WireFields.RequireObject(call, callPath);
+                    int index = WireFields.Index(call, "index", callPath) ?? position;
                     position++;
-                    ToolCallDelta(index, call, sink);
+                    ToolCallDelta(index, call, callPath, sink);
                 }
             }
         }
-        if (String(choice, "finish_reason") is { } finish)
+        if (WireFields.String(choice, "finish_reason", path) is { } finish)
         {
             _finish = finish;
             EmitServerCalls(int.MaxValue, sink);
@@ -89,15 +97,17 @@ internal sealed class RemoteTurn(RemoteRequest request)
     /// <summary>The <c>usage</c> object (OpenAI names, with <c>prompt_tokens_details.cached_tokens</c> and <c>completion_tokens_details.reasoning_tokens</c>).</summary>
     public void Usage(JsonElement usage)
     {
-        if (usage.ValueKind != JsonValueKind.Object) return;
-        long? input = Long(usage, "prompt_tokens"), output = Long(usage, "completion_tokens");
+        long? input = WireFields.TokenCount(usage, "prompt_tokens", "usage"), output = WireFields.TokenCount(usage, "completion_tokens", "usage");
+        long? total = WireFields.TokenCount(usage, "total_tokens", "usage");
+        var promptDetails = WireFields.Object(usage, "prompt_tokens_details", "usage");
+        var completionDetails = WireFields.Object(usage, "completion_tokens_details", "usage");
         _usage = new UsageDetails
         {
             InputTokenCount = input,
             OutputTokenCount = output,
-            TotalTokenCount = Long(usage, "total_tokens") ?? (input + output),
-            CachedInputTokenCount = usage.TryGetProperty("prompt_tokens_details", out var pd) && pd.ValueKind == JsonValueKind.Object ? Long(pd, "cached_tokens") : null,
-            ReasoningTokenCount = usage.TryGetProperty("completion_tokens_details", out var cd) && cd.ValueKind == JsonValueKind.Object ? Long(cd, "reasoning_tokens") : null,
+            TotalTokenCount = total ?? (input + output),
+            CachedInputTokenCount = promptDetails is { } pd ? WireFields.TokenCount(pd, "cached_tokens", "usage.prompt_tokens_details") : null,
+            ReasoningTokenCount = completionDetails is { } cd ? WireFields.TokenCount(cd, "reasoning_tokens", "usage.completion_tokens_details") : null,
         };
     }
 
@@ -121,16 +131,29 @@ internal sealed class RemoteTurn(RemoteRequest request)
     GlmStreamingParser Parser() =>
         _parser ??= new GlmStreamingParser(_serverReasoning ? request.Parser with { ThinkingEnabled = false } : request.Parser);
 
-    void ToolCallDelta(int index, JsonElement call, List<ChatResponseUpdate> sink)
+    void ToolCallDelta(int index, JsonElement call, string path, List<ChatResponseUpdate> sink)
     {
         EmitServerCalls(index, sink); // vLLM and SGLang stream calls one after another: a later index completes the earlier ones
         if (!_serverCalls.TryGetValue(index, out var state)) _serverCalls[index] = state = new ServerCall();
-        if (String(call, "id") is { Length: > 0 } id) state.Id ??= id;
-        if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
+        if (WireFields.String(call, "id", path) is { Length: > 0 } id) state.Id ??= id;
+        WireFields.String(call, "type", path); // not used (always "function"), but checked
+        if (WireFields.Object(call, "function", path) is not { } function) return;
+        string functionPath = WireFields.Path(path, "function");
+        if (WireFields.String(function, "name", functionPath) is { Length: > 0 } name) state.Name ??= name;
+        string argumentsPath = WireFields.Path(functionPath, "arguments");
+        // OpenAI sends the arguments as a JSON string; some vLLM-compatible servers send the object itself: take its text.
+        string? args = WireFields.Get(function, "arguments") switch
         {
-            if (String(function, "name") is { Length: > 0 } name) state.Name ??= name;
-            if (String(function, "arguments") is { } args) state.Arguments.Append(args);
-        }
+            null => null,
+            { ValueKind: JsonValueKind.String } v => v.GetString(),
+            { ValueKind: JsonValueKind.Object } v => v.GetRawText(),
+            var v => throw WireFields.Wrong(argumentsPath, "a JSON string or an object", v.Value),
+        };
+        if (args is null) return;
+        if (state.Arguments.Length + (long)args.Length > maxArguments)
+            throw new MalformedFieldException(argumentsPath,
+                $"passed Glm4vRemoteOptions.{nameof(Glm4vRemoteOptions.MaxResponseBytes)} ({maxArguments}) for one call; raise it if the server's calls are that large");
+        state.Arguments.Append(args);
     }
 
     void EmitServerCalls(int belowIndex, List<ChatResponseUpdate> sink)
@@ -193,10 +216,4 @@ internal sealed class RemoteTurn(RemoteRequest request)
     }
 
     static string NewCallId() => "call_" + Guid.NewGuid().ToString("N")[..24];
-
-    static string? String(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    static long? Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n) ? n : null;
 }

@@ -24,6 +24,12 @@ public sealed record BodyReply(int Status, string Body, string ContentType = "ap
 public sealed record SseReply(IReadOnlyList<string> Events, bool Hang = false) : ServerReply;
 
 /// <summary>
+/// Whatever bytes <see cref="Write"/> puts on the connection (status line and headers included), for misbehaving
+/// servers: stalled bodies, endless lines, huge bodies. The token is cancelled when the server stops.
+/// </summary>
+public sealed record RawReply(Func<Stream, CancellationToken, Task> Write) : ServerReply;
+
+/// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 (an ephemeral port, loopback only) for the remote-client tests: one
 /// request per connection (<c>Connection: close</c>), requests with a <c>Content-Length</c> body, answers from a
 /// handler. Bounded: at most <c>maxRequests</c> requests, and it stops by itself after <c>lifetime</c> (default 30 s).
@@ -77,6 +83,7 @@ public sealed class FakeChatServer : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (ObjectDisposedException) { }
         catch (SocketException) { }
+        catch (InvalidOperationException) { } // "Not listening": stopped between two accepts
     }
 
     async Task ServeAsync(TcpClient client, int number)
@@ -150,16 +157,24 @@ public sealed class FakeChatServer : IAsyncDisposable
                 }
                 if (s.Hang)
                 {
-                    // Wait for the client to close the connection (a read returns 0 or fails).
-                    var buffer = new byte[256];
-                    try { while (await stream.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { } }
-                    catch (IOException) { }
+                    await WaitForClientToLeaveAsync(stream, ct).ConfigureAwait(false);
                     _clientGone.TrySetResult();
                 }
                 break;
             }
+            case RawReply raw:
+                await raw.Write(stream, ct).ConfigureAwait(false);
+                break;
         }
         await stream.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Holds the connection open until the client closes it (a read returns 0 or fails) or the server stops.</summary>
+    public static async Task WaitForClientToLeaveAsync(Stream stream, CancellationToken ct)
+    {
+        var buffer = new byte[256];
+        try { while (await stream.ReadAsync(buffer, ct).ConfigureAwait(false) > 0) { } }
+        catch (IOException) { }
     }
 
     static string Reason(int status) => status switch
