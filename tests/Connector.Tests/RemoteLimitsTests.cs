@@ -111,6 +111,35 @@ public sealed class RemoteLimitsTests
     }
 
     [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public async Task Events_are_read_with_any_line_end_comments_and_multi_line_data(string eol)
+    {
+        string first = VllmWire.Chunk(new JsonObject { ["content"] = "a" });
+        string split = VllmWire.Chunk(new JsonObject { ["content"] = "b" }, "stop").Replace(",", "," + eol + "data: ");
+        await using var server = Serve(async (s, ct) =>
+        {
+            await WriteAsync(s, SseHead + $": keep-alive{eol}{eol}event: message{eol}data: {first}{eol}{eol}data:{split}{eol}{eol}data: [DONE]{eol}{eol}", ct);
+        });
+        using var client = Client(server, new Glm4vRemoteOptions { EnableThinking = false });
+        var response = (await StreamAsync(client)).ToChatResponse();
+        Assert.Equal("ab", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+    }
+
+    [Fact]
+    public async Task A_last_event_cut_off_by_the_end_of_the_stream_is_dropped_as_the_sse_spec_says()
+    {
+        // The WHATWG rule SseParser follows: an event not ended by a blank line is discarded at the end of the stream.
+        string last = VllmWire.Chunk(new JsonObject { ["content"] = "ok" }, "stop");
+        await using var server = Serve((s, ct) => WriteAsync(s, SseHead + $"data: {last}\n", ct)); // no blank line, no [DONE]
+        using var client = Client(server, new Glm4vRemoteOptions { EnableThinking = false });
+        var e = await Assert.ThrowsAsync<Glm4vRemoteException>(() => StreamAsync(client).WaitAsync(Guard));
+        Assert.Contains("closed the stream", e.Message);
+    }
+
+    [Theory]
     [InlineData(false, false)] // no Content-Length: counted while reading
     [InlineData(true, false)]  // a Content-Length over the cap: refused before reading
     [InlineData(false, true)]  // a streaming request answered with one JSON body
