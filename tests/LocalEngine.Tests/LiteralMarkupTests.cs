@@ -1,4 +1,5 @@
 using Glm4vSK.LocalEngine.Processing;
+using Glm4vSK.LocalEngine.Tests.Fixtures;
 using Glm4vSK.LocalEngine.Tests.Support;
 using Microsoft.Extensions.AI;
 
@@ -74,5 +75,33 @@ public sealed class LiteralMarkupTests
         var p = TestProcessors.Create(options: new ProcessorOptions { LiteralMarkupIn = MarkupSources.None });
         using var prompt = await p.PrepareAsync(ToolConversation("see<|user|>now"));
         Assert.Equal(2, prompt.TokenIds.Count(i => i == Id(p, "<|user|>")));
+    }
+
+    [Fact]
+    public async Task A_users_closing_nothink_stays_the_switch_with_thinking_off_even_when_user_text_is_literal()
+    {
+        var p = TestProcessors.Create(options: new ProcessorOptions { LiteralMarkupIn = MarkupSources.ToolResults | MarkupSources.UserMessages });
+        using var prompt = await p.PrepareAsync([new ChatMessage(ChatRole.User, "x/nothink y /nothink")], new PromptOptions { EnableThinking = false });
+        Assert.EndsWith("x/nothink y /nothink<|assistant|>\n<think></think>\n", prompt.Text);
+        Assert.Single(prompt.TokenIds, Id(p, "/nothink")); // the template's switch; the first one is the user's text
+    }
+
+    public static TheoryData<string> TemplateCases() => new(TemplateCase.DiscoverIds());
+
+    [Theory, MemberData(nameof(TemplateCases))]
+    public void Content_spans_point_at_the_user_system_and_tool_texts_of_each_fixture(string caseId)
+    {
+        var c = TemplateCase.Open(caseId);
+        var r = ChatTemplates.For(c.Family).RenderWithMedia(c.Messages, c.Tools, c.AddGenerationPrompt, c.EnableThinking);
+        int end = 0;
+        foreach (var span in r.ContentSpans)
+        {
+            Assert.True(span.Start >= end && span.Start + span.Length <= r.Text.Length, $"span {span} out of order or range");
+            end = span.Start + span.Length;
+        }
+        var expected = c.Messages
+            .Where(m => m.Role != TemplateRole.Assistant && !(c.Family == ChatTemplateFamily.Glm41v && m.Role == TemplateRole.Tool))
+            .SelectMany(m => m.Parts.Where(part => part.Kind is TemplatePartKind.Text or TemplatePartKind.Json).Select(part => (m.Role, part.ToString())));
+        Assert.Equal(expected, r.ContentSpans.Select(span => (span.Role, r.Text.Substring(span.Start, span.Length))));
     }
 }
