@@ -6,7 +6,7 @@ namespace Glm4vSK.LocalEngine.Processing;
 
 /// <summary>
 /// Everything between a conversation and the engine's inputs, as the transformers processor builds them: chat template
-/// → tokenizer (markup kept as single ids) → images/videos decoded, resized, normalised and patchified → each
+/// → tokenizer (markup kept as single ids, except in the message texts <see cref="ProcessorOptions.LiteralMarkupIn"/> names) → images/videos decoded, resized, normalised and patchified → each
 /// <c>&lt;|image|&gt;</c> expanded to t·h·w/4 ids and each <c>&lt;|video|&gt;</c> to one image run plus timestamp per
 /// temporal patch. Thread-safe.
 /// </summary>
