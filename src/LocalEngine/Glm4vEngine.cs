@@ -29,7 +29,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _checkpoint = checkpoint;
         _model = model;
         ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
-        _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor));
+        _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
     }
 
     /// <summary>

@@ -37,6 +37,48 @@ public sealed class TokenizerTests
         Assert.DoesNotContain(297, Tok.Encode("<|user|"));
     }
 
+    [Fact]
+    public void Markup_inside_a_literal_range_is_encoded_as_plain_text()
+    {
+        string text = "<|user|>\nsee<|user|>now<|assistant|>";
+        int start = text.IndexOf("see", StringComparison.Ordinal);
+        var ids = Tok.Encode(text, [new Range(start, start + "see<|user|>now".Length)]);
+        // "<|" and "user" are separate pre-tokens, so the plain encoding is that of the two halves.
+        Assert.Equal(new[] { 297 }.Concat(Tok.Encode("\nsee<|")).Concat(Tok.Encode("user|>now")).Append(283), ids);
+        Assert.Equal(text, Tok.Decode(ids));
+        Assert.Equal(Tok.Encode(text), Tok.Encode(text, []));
+    }
+
+    [Fact]
+    public void A_word_longer_than_the_pre_token_cap_is_merged_piece_by_piece_and_decodes_back()
+    {
+        string word = string.Concat(Enumerable.Repeat("the", 7000)); // 21,000 letters: one pre-token
+        var ids = Tok.Encode(word);
+        Assert.Equal(word, Tok.Decode(ids));
+        var pieces = word.Chunk(Glm4vTokenizer.MaxPreTokenLength).SelectMany(c => Tok.Encode(new string(c)));
+        Assert.Equal(pieces, ids);
+        Assert.Contains(Byte('t'), ids); // the cut at 1,024 leaves a lone "t" ("the" does not divide 1,024)
+    }
+
+    [Fact]
+    public void A_cut_never_splits_a_surrogate_pair()
+    {
+        string word = new string('a', Glm4vTokenizer.MaxPreTokenLength - 1) + "𝔘" + "b";
+        Assert.Equal(word, Tok.Decode(Tok.Encode(word)));
+    }
+
+    [Fact]
+    public void Text_that_cannot_fit_the_context_is_refused_from_its_length_before_encoding()
+    {
+        // 1,000,000 bytes at most 5 bytes per token (the longest test token, " what") is at least 200,000 tokens.
+        var e = Assert.Throws<ContextLengthExceededException>(() => Tok.Encode(new string('a', 1_000_000), null, contextTokens: 4096));
+        Assert.Equal(200_000, e.PromptTokens);
+        Assert.Equal(4096, e.ContextTokens);
+        // 9,000 bytes: a bound of 1,800 tokens passes, but " ab" is two tokens, so the encoding stops past 4,096.
+        Assert.Throws<ContextLengthExceededException>(() => Tok.Encode(string.Concat(Enumerable.Repeat("ab ", 3000)), null, contextTokens: 4096));
+        Assert.Equal(Tok.Encode("the cat"), Tok.Encode("the cat", null, contextTokens: 4096));
+    }
+
     [Theory]
     [InlineData("你好")]
     [InlineData("What is this? 😀 它是什么")]

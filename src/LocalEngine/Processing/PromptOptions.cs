@@ -11,12 +11,18 @@ public sealed record PromptOptions
     public bool? EnableThinking { get; init; }
     /// <summary>End the prompt with the assistant turn opener (default true).</summary>
     public bool AddGenerationPrompt { get; init; } = true;
-    /// <summary>Pixel budget of each image (default: the checkpoint's preprocessor_config.json size.shortest_edge).</summary>
+    /// <summary>
+    /// Smallest pixel budget of each image (default: the checkpoint's preprocessor_config.json size.shortest_edge).
+    /// Budgets must be positive with the minimum at most the maximum (defaults included); the resized image must stay
+    /// within <see cref="ProcessorOptions.MaxDecodedImagePixels"/> and the prompt within the context, all checked before
+    /// any resizing (<see cref="InvalidModelInputException"/>, <see cref="ContextLengthExceededException"/>).
+    /// </summary>
     public long? MinPixels { get; init; }
-    /// <summary>Pixel budget of each image (default: size.longest_edge). Note the budget counts the image twice (two temporal frames).</summary>
+    /// <summary>Largest pixel budget of each image (default: size.longest_edge). Note the budget counts the image twice (two temporal frames).</summary>
     public long? MaxPixels { get; init; }
-    /// <summary>Pixel budget of a whole video (frames × height × width).</summary>
+    /// <summary>Largest pixel budget of a whole video (frames × height × width); checked as <see cref="MinPixels"/> is, per frame for the decoded-pixel limit.</summary>
     public long? VideoMaxPixels { get; init; }
+    /// <summary>Smallest pixel budget of a whole video (frames × height × width).</summary>
     public long? VideoMinPixels { get; init; }
 }
 
@@ -29,7 +35,20 @@ public sealed record ProcessorOptions
     public VideoSamplingRule? VideoSampling { get; init; }
     /// <summary>Where media referenced by URI may be read from (default: inline data only).</summary>
     public MediaAccessPolicy MediaAccess { get; init; } = MediaAccessPolicy.InlineOnly;
-    /// <summary>Largest decoded image, in pixels (refused from the header, before decoding).</summary>
+    /// <summary>
+    /// Largest decoded image, in pixels (refused from the header, before decoding); also the largest size an image or a
+    /// video frame may be resized to under a request's pixel budget.
+    /// </summary>
     public long MaxDecodedImagePixels { get; init; } = ImageDecoder.DefaultMaxPixels;
+    /// <summary>
+    /// Whose text is encoded with chat markup as plain text (default: tool results only). Hugging Face's tokenizer turns
+    /// markup typed anywhere (<c>&lt;|user|&gt;</c>, <c>&lt;|observation|&gt;</c>, <c>&lt;|begin_of_image|&gt;</c>, every
+    /// added token) into the real control tokens, so a web page an agent reads could open a fake user turn. Text of the
+    /// sources named here is tokenized by the ordinary BPE as the characters it holds; the rendered prompt text is the
+    /// same either way. <see cref="MarkupSources.UserMessages"/> is off by default for parity with Hugging Face (and a
+    /// user's typed <c>/nothink</c> then stays a switch only where the template reads it as one: at the end of the
+    /// message with thinking off); <see cref="MarkupSources.None"/> restores Hugging Face's behaviour everywhere.
+    /// </summary>
+    public MarkupSources LiteralMarkupIn { get; init; } = MarkupSources.ToolResults;
     public HttpClient? HttpClient { get; init; }
 }

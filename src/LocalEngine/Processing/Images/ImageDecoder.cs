@@ -58,13 +58,20 @@ public static class ImageDecoder
     }
 
     /// <summary>The upright (EXIF-oriented) width and height, read from the header only.</summary>
-    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> data, string? mediaType = null)
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> data, string? mediaType = null) => ReadSize(data, null, mediaType);
+
+    /// <summary>The upright width and height from the header, refused as <see cref="Decode(ReadOnlySpan{byte}, long, string?)"/> would refuse it.</summary>
+    /// <param name="maxPixels">images with more pixels (width × height) are refused.</param>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> data, long maxPixels, string? mediaType = null) => ReadSize(data, (long?)maxPixels, mediaType);
+
+    static (int Width, int Height) ReadSize(ReadOnlySpan<byte> data, long? maxPixels, string? mediaType)
     {
         using var codec = Open(data, mediaType, out var sk);
         using (sk)
         {
             var info = codec.Info;
-            if (info.Width <= 0 || info.Height <= 0)
+            if (maxPixels is long max) CheckSize(info.Width, info.Height, max, mediaType);
+            else if (info.Width <= 0 || info.Height <= 0)
                 throw new InvalidMediaException($"the image is empty ({info.Width}x{info.Height}).", mediaType: mediaType);
             return ExifOrientation.SwapsAxes(codec.EncodedOrigin) ? (info.Height, info.Width) : (info.Width, info.Height);
         }

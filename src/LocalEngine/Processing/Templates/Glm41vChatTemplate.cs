@@ -34,6 +34,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
         var sb = new StringBuilder("[gMASK]<sop>");
         var images = new List<TemplatePartLocation>();
         var videos = new List<TemplatePartLocation>();
+        var spans = new List<TemplateTextSpan>();
         for (int i = 0; i < messages.Count; i++)
         {
             var m = messages[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages));
@@ -41,7 +42,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
             {
                 case TemplateRole.System:
                     sb.Append("<|system|>\n");
-                    AppendText(sb, m, i);
+                    AppendText(sb, m, i, spans);
                     break;
                 case TemplateRole.User:
                     sb.Append("<|user|>\n");
@@ -59,6 +60,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
                                 images.Add(new(i, p));
                                 break;
                             case TemplatePartKind.Text:
+                                spans.Add(new(sb.Length, part.Text!.Length, TemplateRole.User));
                                 sb.Append(part.Text);
                                 break;
                         }
@@ -68,7 +70,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
                     sb.Append("<|assistant|>");
                     if (!string.IsNullOrEmpty(m.Metadata)) sb.Append(m.Metadata);
                     sb.Append('\n');
-                    AppendText(sb, m, i);
+                    AppendText(sb, m, i, null); // the model's own words: trusted
                     break;
                 case TemplateRole.Tool:
                     break; // the template has no branch for tool messages
@@ -77,10 +79,10 @@ public sealed class Glm41vChatTemplate : IChatTemplate
             }
         }
         if (addGenerationPrompt) sb.Append("<|assistant|>\n");
-        return new RenderedChatTemplate(sb.ToString(), images, videos);
+        return new RenderedChatTemplate(sb.ToString(), images, videos) { ContentSpans = spans };
     }
 
-    static void AppendText(StringBuilder sb, TemplateMessage m, int index)
+    static void AppendText(StringBuilder sb, TemplateMessage m, int index, List<TemplateTextSpan>? spans)
     {
         for (int p = 0; p < m.Parts.Count; p++)
         {
@@ -89,6 +91,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
                 throw new InvalidMediaException(
                     $"the GLM-4.1V chat template writes images and videos only in user messages, not in a {m.Role.ToString().ToLowerInvariant()} message.",
                     index, p);
+            spans?.Add(new(sb.Length, part.Text!.Length, m.Role));
             sb.Append(part.Text);
         }
     }

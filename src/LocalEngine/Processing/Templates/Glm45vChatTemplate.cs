@@ -85,6 +85,7 @@ public sealed class Glm45vChatTemplate : IChatTemplate
                     int start = sb.Length;
                     r.AppendVisible(m, i);
                     if (noThinking && !EndsWith(sb, start, NoThink)) sb.Append(NoThink);
+                    else if (noThinking) r.Untrack(NoThink.Length); // the template reads the user's own /nothink as its switch
                     break;
                 }
                 case TemplateRole.Assistant:
@@ -111,7 +112,7 @@ public sealed class Glm45vChatTemplate : IChatTemplate
             sb.Append("<|assistant|>\n");
             if (noThinking) sb.Append("<think></think>\n");
         }
-        return new RenderedChatTemplate(sb.ToString(), r.Images, r.Videos);
+        return new RenderedChatTemplate(sb.ToString(), r.Images, r.Videos) { ContentSpans = r.Spans };
     }
 
     static bool EndsWith(StringBuilder sb, int start, string suffix)
@@ -128,6 +129,15 @@ public sealed class Glm45vChatTemplate : IChatTemplate
         public StringBuilder Text { get; } = new();
         public List<TemplatePartLocation> Images { get; } = [];
         public List<TemplatePartLocation> Videos { get; } = [];
+        public List<TemplateTextSpan> Spans { get; } = [];
+
+        /// <summary>Leaves the last <paramref name="length"/> characters of the text out of the last span.</summary>
+        public void Untrack(int length)
+        {
+            if (Spans.Count == 0 || Spans[^1].Start + Spans[^1].Length != Text.Length) return;
+            var last = Spans[^1];
+            Spans[^1] = last with { Length = Math.Max(0, last.Length - length) };
+        }
 
         /// <summary>
         /// The template's <c>visible_text(content)</c> (text, image and video placeholders, in order), which is also how
@@ -136,15 +146,17 @@ public sealed class Glm45vChatTemplate : IChatTemplate
         public void AppendVisible(TemplateMessage m, int index)
         {
             for (int p = 0; p < m.Parts.Count; p++)
-                AppendPart(m.Parts[p], new(index, p));
+                AppendPart(m.Parts[p], new(index, p), m.Role);
         }
 
-        void AppendPart(TemplateContentPart part, TemplatePartLocation at)
+        void AppendPart(TemplateContentPart part, TemplatePartLocation at, TemplateRole role)
         {
+            int start = Text.Length;
             switch (part.Kind)
             {
                 case TemplatePartKind.Text:
                     Text.Append(part.Text);
+                    Spans.Add(new(start, Text.Length - start, role));
                     break;
                 case TemplatePartKind.Image:
                     Text.Append(TemplatePlaceholders.Image);
@@ -156,6 +168,7 @@ public sealed class Glm45vChatTemplate : IChatTemplate
                     break;
                 case TemplatePartKind.Json:
                     PythonJson.Write(Text, part.Json);
+                    Spans.Add(new(start, Text.Length - start, role));
                     break;
             }
         }

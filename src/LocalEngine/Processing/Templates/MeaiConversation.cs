@@ -101,7 +101,7 @@ public sealed class MeaiConversation
         {
             throw e.At(src.Message, src.Content);
         }
-        return new ConversationPrompt(r.Text, r.Images.Select(Lookup).ToList(), r.Videos.Select(Lookup).ToList());
+        return new ConversationPrompt(r.Text, r.Images.Select(Lookup).ToList(), r.Videos.Select(Lookup).ToList()) { ContentSpans = r.ContentSpans };
     }
 
     ConversationMedia Lookup(TemplatePartLocation at) =>

@@ -9,24 +9,37 @@ namespace Glm4vSK.LocalEngine.Processing;
 /// The checkpoint's byte-level BPE tokenizer (<c>tokenizer.json</c>: vocabulary, merges, split-regex pre-tokenizer,
 /// added tokens), encoding through Microsoft.ML.Tokenizers. Added tokens (the chat markup such as <c>&lt;|user|&gt;</c>,
 /// <c>&lt;|image|&gt;</c>) are matched anywhere in the text and encode to their single ids — also inside user text, as
-/// the Hugging Face tokenizer does by default.
+/// the Hugging Face tokenizer does by default — except inside the literal ranges a caller names, where markup is
+/// ordinary text.
 /// </summary>
+/// <remarks>
+/// A pre-token (a regex split, such as one run of letters) longer than <see cref="MaxPreTokenLength"/> characters is
+/// cut into pieces of that length before byte-pair merging, which is quadratic in the pre-token's length. Such a word
+/// may tokenize differently from Hugging Face at the cut points (no merge crosses them); shorter ones are unaffected.
+/// </remarks>
 public sealed class Glm4vTokenizer
 {
+    /// <summary>Longest run of characters merged as one piece (see the remarks).</summary>
+    public const int MaxPreTokenLength = 1024;
+
     readonly BpeTokenizer _bpe;
+    readonly Regex _split;
     readonly Dictionary<string, int> _added;
     readonly HashSet<int> _special;
     readonly byte[][] _bytes;
     readonly string[] _strings;
     readonly Regex? _addedSplit;
+    readonly int _maxTokenBytes;
 
-    Glm4vTokenizer(BpeTokenizer bpe, Dictionary<string, int> added, HashSet<int> special, byte[][] bytes, string[] strings)
+    Glm4vTokenizer(BpeTokenizer bpe, Regex split, Dictionary<string, int> added, HashSet<int> special, byte[][] bytes, string[] strings, int maxTokenBytes)
     {
         _bpe = bpe;
+        _split = split;
         _added = added;
         _special = special;
         _bytes = bytes;
         _strings = strings;
+        _maxTokenBytes = Math.Max(1, maxTokenBytes);
         if (added.Count > 0)
             _addedSplit = new Regex(string.Join("|", added.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant);
     }
@@ -88,8 +101,7 @@ public sealed class Glm4vTokenizer
         var options = new BpeOptions(bpeVocab)
         {
             Merges = merges,
-            SpecialTokens = added,
-            PreTokenizer = new RegexPreTokenizer(regex, added),
+            PreTokenizer = new RegexPreTokenizer(regex, null), // unused: Encode splits added tokens and pre-tokens itself
             ByteLevel = true,
         };
         var bpe = BpeTokenizer.Create(options);
@@ -107,12 +119,13 @@ public sealed class Glm4vTokenizer
             strings[id] = tok;
             bytes[id] = Encoding.UTF8.GetBytes(tok);
         }
+        int maxTokenBytes = vocab.Where(kv => !added.ContainsKey(kv.Key)).Select(kv => bytes[kv.Value].Length).DefaultIfEmpty(1).Max();
         for (int i = 0; i < size; i++)
         {
             bytes[i] ??= [];
             strings[i] ??= "";
         }
-        return new Glm4vTokenizer(bpe, added, special, bytes, strings);
+        return new Glm4vTokenizer(bpe, regex, added, special, bytes, strings, maxTokenBytes);
     }
 
     static string? SplitPattern(JsonElement root)
@@ -129,28 +142,93 @@ public sealed class Glm4vTokenizer
     }
 
     /// <summary>Encodes rendered prompt text (no BOS/EOS is added: the template writes <c>[gMASK]&lt;sop&gt;</c> itself).</summary>
-    public List<int> Encode(string text)
+    public List<int> Encode(string text) => Encode(text, null);
+
+    /// <summary>
+    /// Encodes text in which added tokens are matched only outside <paramref name="literalRanges"/>: markup inside those
+    /// ranges is encoded by the BPE as ordinary characters, never as the control ids.
+    /// </summary>
+    /// <param name="literalRanges">ranges of <paramref name="text"/> (any order, may overlap), or null.</param>
+    /// <param name="contextTokens">a context size the ids must stay below: checked from a lower bound on the token
+    /// count (UTF-8 bytes / the longest vocabulary token) before any merging, then as the ids grow.</param>
+    /// <exception cref="ContextLengthExceededException">the text needs <paramref name="contextTokens"/> tokens or more
+    /// (<see cref="ContextLengthExceededException.PromptTokens"/> is then a lower bound).</exception>
+    public List<int> Encode(string text, IReadOnlyList<Range>? literalRanges, int contextTokens = int.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        var chunks = Split(text, literalRanges);
+        long lowerBound = 0;
+        foreach (var (start, length, id) in chunks)
+            lowerBound += id >= 0 ? 1 : (Encoding.UTF8.GetByteCount(text.AsSpan(start, length)) + _maxTokenBytes - 1) / _maxTokenBytes;
+        if (lowerBound >= contextTokens) throw new ContextLengthExceededException((int)Math.Min(lowerBound, int.MaxValue), 0, contextTokens);
+
         var ids = new List<int>();
-        if (_addedSplit is null)
+        foreach (var (start, length, id) in chunks)
         {
-            EncodePlain(text, ids);
-            return ids;
+            if (id >= 0) ids.Add(id);
+            else EncodePlain(text.AsSpan(start, length), ids);
+            if (ids.Count >= contextTokens) throw new ContextLengthExceededException(ids.Count, 0, contextTokens);
         }
-        int at = 0;
-        foreach (Match m in _addedSplit.Matches(text))
-        {
-            if (m.Index > at) EncodePlain(text[at..m.Index], ids);
-            ids.Add(_added[m.Value]);
-            at = m.Index + m.Length;
-        }
-        if (at < text.Length) EncodePlain(text[at..], ids);
         return ids;
     }
 
-    void EncodePlain(string text, List<int> ids)
+    /// <summary>The text as runs of plain text (id -1) and added tokens (their id), added tokens matched outside the literal ranges only.</summary>
+    List<(int Start, int Length, int Id)> Split(string text, IReadOnlyList<Range>? literalRanges)
     {
-        foreach (var id in _bpe.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false)) ids.Add(id);
+        var chunks = new List<(int, int, int)>();
+        int plainFrom = 0;
+        if (_addedSplit is not null)
+            foreach (var (from, to) in Trusted(text.Length, literalRanges))
+                foreach (var m in _addedSplit.EnumerateMatches(text.AsSpan(from, to - from)))
+                {
+                    int at = from + m.Index;
+                    if (at > plainFrom) chunks.Add((plainFrom, at - plainFrom, -1));
+                    chunks.Add((at, m.Length, _added[text.Substring(at, m.Length)]));
+                    plainFrom = at + m.Length;
+                }
+        if (plainFrom < text.Length) chunks.Add((plainFrom, text.Length - plainFrom, -1));
+        return chunks;
+    }
+
+    /// <summary>The complement of the literal ranges, in order.</summary>
+    static IEnumerable<(int From, int To)> Trusted(int length, IReadOnlyList<Range>? literalRanges)
+    {
+        if (literalRanges is null || literalRanges.Count == 0)
+        {
+            yield return (0, length);
+            yield break;
+        }
+        int at = 0;
+        foreach (var (start, len) in literalRanges.Select(r => r.GetOffsetAndLength(length)).OrderBy(r => r.Offset))
+        {
+            if (start > at) yield return (at, start);
+            at = Math.Max(at, start + len);
+        }
+        if (at < length) yield return (at, length);
+    }
+
+    /// <summary>Pre-tokenizes with the split regex (gaps kept as pre-tokens), cuts long pre-tokens, and merges each piece.</summary>
+    void EncodePlain(ReadOnlySpan<char> text, List<int> ids)
+    {
+        int at = 0;
+        foreach (var m in _split.EnumerateMatches(text))
+        {
+            if (m.Index > at) EncodePreToken(text[at..m.Index], ids);
+            EncodePreToken(text.Slice(m.Index, m.Length), ids);
+            at = m.Index + m.Length;
+        }
+        if (at < text.Length) EncodePreToken(text[at..], ids);
+    }
+
+    void EncodePreToken(ReadOnlySpan<char> preToken, List<int> ids)
+    {
+        while (preToken.Length > 0)
+        {
+            int n = Math.Min(preToken.Length, MaxPreTokenLength);
+            if (n < preToken.Length && char.IsLowSurrogate(preToken[n])) n--; // never cut a surrogate pair
+            foreach (var id in _bpe.EncodeToIds(preToken[..n], considerPreTokenization: false, considerNormalization: false)) ids.Add(id);
+            preToken = preToken[n..];
+        }
     }
 
     /// <summary>Id of an added token such as <c>&lt;|image|&gt;</c>; throws when the tokenizer lacks it.</summary>
