@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Glm4vSK.LocalEngine.Processing;
@@ -76,5 +77,83 @@ public sealed class MediaLoaderTests
         var loader = new MediaLoader(new MediaAccessPolicy { MaxMediaBytes = 10 });
         await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new DataContent(Array.Empty<byte>(), "image/png")));
         await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new DataContent(new byte[11], "image/png")));
+    }
+
+    /// <summary>A named pipe made with mkfifo (nothing ever writes to it unless the test does).</summary>
+    internal static string MakeFifo(string dir, string name)
+    {
+        string path = Path.Combine(dir, name);
+        var psi = new ProcessStartInfo("mkfifo") { RedirectStandardError = true };
+        psi.ArgumentList.Add(path);
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        return path;
+    }
+
+    /// <summary>Unblocks a reader stuck opening the FIFO (only used when a check failed, so the test run can end).</summary>
+    static void ReleaseFifoReader(string fifo, Task pending)
+    {
+        if (!pending.IsCompleted) _ = Task.Run(() => { using var w = new FileStream(fifo, FileMode.Open, FileAccess.Write); });
+    }
+
+    [Fact]
+    public async Task A_fifo_inside_a_root_is_refused_at_once()
+    {
+        var (root, _) = Layout();
+        string fifo = MakeFifo(root, "pipe.png");
+        var loader = new MediaLoader(new MediaAccessPolicy { AllowedFileRoots = [root] });
+        // On a thread of its own: a blocking open of the FIFO must not hang the test itself.
+        var load = Task.Run(() => loader.LoadAsync(new UriContent(new Uri(fifo), "image/png")));
+        try
+        {
+            var e = await Assert.ThrowsAsync<InvalidMediaException>(() => load.WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Contains("not a regular file", e.Message);
+            Assert.Contains(fifo, e.Message);
+            // The video path (ffmpeg reads the file itself) refuses it too.
+            Assert.Throws<InvalidMediaException>(() => loader.ResolveLocalFile(new Uri(fifo)));
+            // A symbolic link to the FIFO is judged by what it points at.
+            File.CreateSymbolicLink(Path.Combine(root, "link.png"), fifo);
+            await Assert.ThrowsAsync<InvalidMediaException>(() => Task.Run(() => loader.LoadAsync(new UriContent(new Uri(Path.Combine(root, "link.png")), "image/png"))).WaitAsync(TimeSpan.FromSeconds(20)));
+        }
+        finally { ReleaseFifoReader(fifo, load); }
+    }
+
+    [Fact]
+    public async Task Directories_and_sockets_inside_a_root_are_refused()
+    {
+        var (root, _) = Layout();
+        var loader = new MediaLoader(new MediaAccessPolicy { AllowedFileRoots = [root] });
+        string dir = Directory.CreateDirectory(Path.Combine(root, "sub.png")).FullName;
+        var e = await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new UriContent(new Uri(dir), "image/png")));
+        Assert.Contains("not a regular file", e.Message);
+        string sock = Path.Combine(root, "s.png");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(sock));
+        e = await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new UriContent(new Uri(sock), "image/png")));
+        Assert.Contains("not a regular file", e.Message);
+        Assert.Throws<InvalidMediaException>(() => loader.ResolveLocalFile(new Uri(sock)));
+    }
+
+    [Fact]
+    public async Task A_symbolic_link_loop_is_a_typed_error()
+    {
+        var (root, _) = Layout();
+        File.CreateSymbolicLink(Path.Combine(root, "x.png"), Path.Combine(root, "y.png"));
+        File.CreateSymbolicLink(Path.Combine(root, "y.png"), Path.Combine(root, "x.png"));
+        var loader = new MediaLoader(new MediaAccessPolicy { AllowedFileRoots = [root] });
+        var e = await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new UriContent(new Uri(Path.Combine(root, "x.png")), "image/png")));
+        Assert.Contains("x.png", e.Message);
+        Assert.Throws<InvalidMediaException>(() => loader.ResolveLocalFile(new Uri(Path.Combine(root, "x.png"))));
+    }
+
+    [Fact]
+    public async Task A_relative_uri_is_a_typed_error()
+    {
+        var (root, _) = Layout();
+        var loader = new MediaLoader(new MediaAccessPolicy { AllowedFileRoots = [root] });
+        var e = await Assert.ThrowsAsync<InvalidMediaException>(() => loader.LoadAsync(new UriContent(new Uri("images/a.png", UriKind.Relative), "image/png")));
+        Assert.Contains("images/a.png", e.Message);
+        Assert.Throws<InvalidMediaException>(() => loader.ResolveLocalFile(new Uri("a.png", UriKind.Relative)));
     }
 }

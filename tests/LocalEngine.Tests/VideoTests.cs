@@ -1,5 +1,6 @@
 using Glm4vSK.LocalEngine.Processing;
 using Glm4vSK.LocalEngine.Tests.Support;
+using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.LocalEngine.Tests;
 
@@ -83,5 +84,39 @@ public sealed class VideoTests
         var noVideo = await Assert.ThrowsAsync<InvalidMediaException>(() => VideoDecoder.ProbeAsync(SyntheticVideo.AudioOnly()));
         Assert.Contains("no video stream", noVideo.Message);
         Assert.Throws<InvalidMediaException>(() => VideoFrameSampler.Sample(new VideoMetadata(0, 0, 0, 8, 8), VideoSamplingRule.Glm4v));
+    }
+
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(0.0)]
+    [InlineData(-2.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(1e9)]
+    public void Frames_given_at_an_absurd_rate_are_refused(double fps)
+    {
+        var frame = new DataContent(new byte[] { 1 }, "image/png");
+        var e = Assert.Throws<InvalidMediaException>(() => new VideoFramesContent([frame, frame], fps));
+        Assert.Contains("framesPerSecond", e.Message);
+    }
+
+    [Fact]
+    public void Frame_counts_are_bounded_and_sane_rates_accepted()
+    {
+        var frame = new DataContent(new byte[] { 1 }, "image/png");
+        Assert.Equal(0.001, new VideoFramesContent([frame], 0.001).FramesPerSecond);
+        Assert.Equal(240, new VideoFramesContent([frame], 240).FramesPerSecond);
+        Assert.Throws<InvalidMediaException>(() => new VideoFramesContent([]));
+        var tooMany = Enumerable.Repeat((AIContent)frame, VideoFramesContent.MaxFrames + 1).ToList();
+        var e = Assert.Throws<InvalidMediaException>(() => new VideoFramesContent(tooMany));
+        Assert.Contains(VideoFramesContent.MaxFrames.ToString(), e.Message);
+        Assert.Equal(VideoFramesContent.MaxFrames, new VideoFramesContent(tooMany.Take(VideoFramesContent.MaxFrames).ToList()).Frames.Count);
+    }
+
+    [Fact]
+    public void Sampling_refuses_metadata_with_an_infinite_or_absurd_rate()
+    {
+        Assert.Throws<InvalidMediaException>(() => VideoFrameSampler.Sample(new VideoMetadata(10, double.PositiveInfinity, 100, 8, 8), VideoSamplingRule.Glm4v));
+        Assert.Throws<InvalidMediaException>(() => VideoFrameSampler.Sample(new VideoMetadata(10, 1e-300, 100, 8, 8), VideoSamplingRule.Glm46v));
     }
 }

@@ -241,31 +241,8 @@ public sealed class Glm4vProcessor
 
     async Task<(List<RgbImage>, IReadOnlyList<double>)> DecodeVideoAsync(AIContent content, Action<int, int, int> check, CancellationToken ct)
     {
-        string? temp = null;
-        try
-        {
-            string path;
-            if (content is UriContent { Uri.IsFile: true } file)
-            {
-                path = _loader.ResolveLocalFile(file.Uri); // access checked; ffmpeg reads the file itself
-            }
-            else
-            {
-                var bytes = await _loader.LoadAsync(content, ct).ConfigureAwait(false);
-                temp = Path.Combine(Path.GetTempPath(), "glm4vsk-video-" + Guid.NewGuid().ToString("N"));
-                await File.WriteAllBytesAsync(temp, bytes.Data.ToArray(), ct).ConfigureAwait(false);
-                path = temp;
-            }
-            var meta = await VideoDecoder.ProbeAsync(path, ct).ConfigureAwait(false);
-            var sampled = VideoFrameSampler.Sample(meta, VideoSampling);
-            check(sampled.Indices.Count, meta.Height, meta.Width);
-            var decoded = await VideoDecoder.DecodeFramesAsync(path, meta, sampled.Indices, ct).ConfigureAwait(false);
-            return (decoded.Select(f => new RgbImage(f.Width, f.Height, f.Rgb)).ToList(), sampled.Seconds);
-        }
-        finally
-        {
-            if (temp is not null) try { File.Delete(temp); } catch (IOException) { }
-        }
+        var (decoded, seconds) = await VideoDecoder.DecodeSampledAsync(content, _loader, VideoSampling, ct, check).ConfigureAwait(false);
+        return (decoded.Select(f => new RgbImage(f.Width, f.Height, f.Rgb)).ToList(), seconds);
     }
 
     static async Task<T> LocatedAsync<T>(ConversationMedia media, Func<Task<T>> f)

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using FFMpegCore;
-using FFMpegCore.Pipes;
+using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.LocalEngine.Processing;
 
@@ -10,66 +9,103 @@ namespace Glm4vSK.LocalEngine.Processing;
 public sealed record VideoFrame(int Width, int Height, byte[] Rgb);
 
 /// <summary>
-/// Reads videos with the system's ffmpeg/ffprobe through FFMpegCore: probes duration, frame rate and frame count, and
-/// decodes exactly the frames a sampling rule picks (one <c>select</c> pass, raw RGB24 through a pipe).
+/// Reads videos with the system's ffmpeg/ffprobe: probes duration, frame rate and frame count, and decodes exactly the
+/// frames a sampling rule picks (one <c>select</c> pass, raw RGB24 on stdout). Only real container formats are opened
+/// and only the one local file: playlists, concat scripts and image sequences would make ffmpeg read other files.
 /// </summary>
 public static class VideoDecoder
 {
+    /// <summary>
+    /// The demuxers ffmpeg may use (<c>-format_whitelist</c>): containers that hold their media themselves. HLS/DASH
+    /// playlists, ffconcat scripts, image2 patterns and the like are refused.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> ContainerDemuxers = ["mov", "matroska", "avi", "mpegts", "mpeg", "flv", "ogg", "asf"];
+
+    static string Whitelist => string.Join(",", ContainerDemuxers);
+
     /// <summary>Refuse to decode more than this many bytes of raw frames for one video.</summary>
     public static long MaxDecodedBytes { get; set; } = 4L << 30;
 
+    /// <summary>Longest one ffprobe or ffmpeg run may take before it is killed.</summary>
+    public static TimeSpan ToolTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    const long MaxProbeOutputBytes = 16L << 20;
+
+    /// <summary>
+    /// Probes, samples by <paramref name="rule"/> and decodes a video part: a local file is checked by
+    /// <paramref name="loader"/> and read in place; inline or downloaded bytes go to a private temp folder first.
+    /// <paramref name="beforeDecoding"/> sees the sampled frame count, height and width before any frame is decoded
+    /// (the processor checks pixel and context budgets there).
+    /// </summary>
+    public static async Task<(IReadOnlyList<VideoFrame> Frames, IReadOnlyList<double> Seconds)> DecodeSampledAsync(
+        AIContent content, MediaLoader loader, VideoSamplingRule rule, CancellationToken ct = default,
+        Action<int, int, int>? beforeDecoding = null)
+    {
+        if (content is UriContent { Uri.IsAbsoluteUri: true, Uri.IsFile: true } file)
+            return await DecodeSampledAsync(loader.ResolveLocalFile(file.Uri), rule, beforeDecoding, ct).ConfigureAwait(false);
+        var bytes = await loader.LoadAsync(content, ct).ConfigureAwait(false);
+        // A folder of its own and a fixed name: nothing the bytes name relative to themselves lies beside them.
+        var dir = Directory.CreateTempSubdirectory("glm4vsk-video-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "input.mp4");
+            await using (var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+                await f.WriteAsync(bytes.Data, ct).ConfigureAwait(false);
+            return await DecodeSampledAsync(path, rule, beforeDecoding, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    static async Task<(IReadOnlyList<VideoFrame>, IReadOnlyList<double>)> DecodeSampledAsync(
+        string path, VideoSamplingRule rule, Action<int, int, int>? beforeDecoding, CancellationToken ct)
+    {
+        var meta = await ProbeAsync(path, ct).ConfigureAwait(false);
+        var sampled = VideoFrameSampler.Sample(meta, rule);
+        beforeDecoding?.Invoke(sampled.Indices.Count, meta.Height, meta.Width);
+        var frames = await DecodeFramesAsync(path, meta, sampled.Indices, ct).ConfigureAwait(false);
+        return (frames, sampled.Seconds);
+    }
+
     public static async Task<VideoMetadata> ProbeAsync(string path, CancellationToken ct = default)
     {
-        if (!File.Exists(path)) throw new InvalidMediaException($"video file '{path}' not found.", mediaType: "video");
-        IMediaAnalysis a;
-        try { a = await FFProbe.AnalyseAsync(path, cancellationToken: ct).ConfigureAwait(false); }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new InvalidMediaException($"the video cannot be read ({FirstLine(e.Message)}).", mediaType: "video", inner: e);
-        }
-        var v = a.PrimaryVideoStream ?? throw new InvalidMediaException("the file has no video stream.", mediaType: "video");
-        double fps = v.AverageFrameRate > 0 ? v.AverageFrameRate : v.RealFrameRate;
-        double duration = a.Duration.TotalSeconds > 0 ? a.Duration.TotalSeconds : v.Duration.TotalSeconds;
-        int frames = FrameCountFromHeader(a, v.Index);
+        string input = InputUrl(path);
+        using var probe = await ProbeJsonAsync(input, [], ct).ConfigureAwait(false);
+        var root = probe.RootElement;
+        var format = root.TryGetProperty("format", out var f) ? f : default;
+        string formatName = Text(format, "format_name") ?? "";
+        // The whitelist already stops other demuxers; this keeps it so should ffmpeg ever fall back to another.
+        if (!formatName.Split(',').Any(ContainerDemuxers.Contains))
+            throw new InvalidMediaException($"the video's format '{formatName}' is not a video container (allowed: {Whitelist}).", mediaType: "video");
+        var v = PrimaryVideoStream(root) ?? throw new InvalidMediaException("the file has no video stream.", mediaType: "video");
+        int index = Int(v, "index") ?? 0;
+        double avg = Ratio(Text(v, "avg_frame_rate")), real = Ratio(Text(v, "r_frame_rate"));
+        double fps = avg > 0 && double.IsFinite(avg) ? avg : real;
+        double duration = Seconds(Text(format, "duration")) is > 0 and var d ? d : Seconds(Text(v, "duration"));
+        int frames = Int(v, "nb_frames") ?? 0;
         if (frames <= 0)
         {
             // Containers without a count (Matroska/WebM): count by decoding.
             try
             {
-                var counted = await FFProbe.AnalyseAsync(path, customArguments: "-count_frames", cancellationToken: ct).ConfigureAwait(false);
-                frames = FrameCountFromHeader(counted, v.Index, "nb_read_frames");
+                using var counted = await ProbeJsonAsync(input, ["-count_frames", "-select_streams", index.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
+                frames = PrimaryVideoStream(counted.RootElement) is { } cv ? Int(cv, "nb_read_frames") ?? 0 : 0;
             }
-            catch (Exception e) when (e is not OperationCanceledException) { frames = 0; }
+            catch (InvalidMediaException) { frames = 0; }
             if (frames <= 0 && fps > 0 && duration > 0) frames = (int)Math.Round(duration * fps);
         }
-        if (frames <= 0 || v.Width is not > 0 || v.Height is not > 0)
+        int width = Int(v, "width") ?? 0, height = Int(v, "height") ?? 0;
+        if (frames <= 0 || width <= 0 || height <= 0)
             throw new InvalidMediaException("the video has no frames.", mediaType: "video");
-        return new VideoMetadata(duration, fps, frames, v.Width ?? 0, v.Height ?? 0);
-    }
-
-    static int FrameCountFromHeader(IMediaAnalysis a, int streamIndex, string field = "nb_frames")
-    {
-        try
-        {
-            var json = a.GetType().GetProperty("Json")?.GetValue(a) as string;
-            if (string.IsNullOrEmpty(json)) return 0;
-            using var doc = JsonDocument.Parse(json);
-            foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
-            {
-                if (s.TryGetProperty("codec_type", out var ty) && ty.GetString() == "video"
-                    && s.TryGetProperty(field, out var n)
-                    && int.TryParse(n.ValueKind == JsonValueKind.String ? n.GetString() : n.GetRawText(), out int count))
-                    return count;
-            }
-        }
-        catch (JsonException) { }
-        catch (KeyNotFoundException) { }
-        return 0;
+        return new VideoMetadata(duration, fps, frames, width, height) { StreamIndex = index };
     }
 
     /// <summary>Decodes the frames at <paramref name="indices"/> (ascending; duplicates are copied, not decoded twice).</summary>
     public static async Task<IReadOnlyList<VideoFrame>> DecodeFramesAsync(string path, VideoMetadata meta, IReadOnlyList<int> indices, CancellationToken ct = default)
     {
+        string input = InputUrl(path);
         var distinct = indices.Distinct().OrderBy(i => i).ToList();
         long frameBytes = (long)meta.Width * meta.Height * 3;
         if (frameBytes * distinct.Count > MaxDecodedBytes)
@@ -77,26 +113,15 @@ public static class VideoDecoder
         var select = new StringBuilder("select='");
         for (int i = 0; i < distinct.Count; i++) select.Append(i == 0 ? "" : "+").Append("eq(n\\,").Append(distinct[i].ToString(CultureInfo.InvariantCulture)).Append(')');
         select.Append('\'');
-        using var buffer = new MemoryStream();
-        FFMpegCore.FFMpegResult? result = null;
-        try
-        {
-            result = await FFMpegArguments.FromFileInput(path)
-                .OutputToPipe(new StreamPipeSink(buffer), o => o
-                    .WithCustomArgument($"-vf {select} -fps_mode passthrough -pix_fmt rgb24")
-                    .ForceFormat("rawvideo"))
-                .CancellableThrough(ct)
-                .ProcessAsynchronously(throwOnError: false).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new InvalidMediaException($"ffmpeg could not decode the video ({FirstLine(e.Message)}).", mediaType: "video", inner: e);
-        }
-        ct.ThrowIfCancellationRequested();
-        byte[] all = buffer.ToArray();
+        string stream = meta.StreamIndex >= 0 ? "0:" + meta.StreamIndex.ToString(CultureInfo.InvariantCulture) : "0:v:0";
+        var result = await FfmpegProcess.RunAsync("ffmpeg",
+            ["-hide_banner", "-nostdin", "-loglevel", "error", .. InputOptions, "-i", input,
+             "-map", stream, "-vf", select.ToString(), "-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
+            frameBytes * distinct.Count + frameBytes, ToolTimeout, ct).ConfigureAwait(false);
+        byte[] all = result.Output;
         int got = (int)(all.Length / frameBytes);
         if (got == 0)
-            throw new InvalidMediaException($"ffmpeg returned no frames{(result is { Success: false } ? $" (exit code {result.ExitCode}: {string.Join(" | ", result.StandardError.TakeLast(2))})" : "")}.", mediaType: "video");
+            throw new InvalidMediaException($"ffmpeg returned no frames{(result.ExitCode != 0 ? $" (exit code {result.ExitCode}: {result.ErrorTail})" : "")}.", mediaType: "video");
         var decoded = new Dictionary<int, VideoFrame>();
         for (int i = 0; i < distinct.Count; i++)
         {
@@ -107,5 +132,61 @@ public static class VideoDecoder
         return indices.Select(i => decoded[i]).ToList();
     }
 
-    static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? s;
+    /// <summary>Options before <c>-i</c>: only real containers, only the local file protocol.</summary>
+    static string[] InputOptions => ["-protocol_whitelist", "file", "-format_whitelist", Whitelist];
+
+    /// <summary>
+    /// The path as a <c>file:</c> URL of a regular file: absolute, so no name reads as an option or another protocol.
+    /// </summary>
+    static string InputUrl(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full) && !Directory.Exists(full)) throw new InvalidMediaException($"video file '{path}' not found.", mediaType: "video");
+        RegularFile.Require(full, "video");
+        return "file:" + full;
+    }
+
+    static async Task<JsonDocument> ProbeJsonAsync(string input, IReadOnlyList<string> extra, CancellationToken ct)
+    {
+        var result = await FfmpegProcess.RunAsync("ffprobe",
+            ["-hide_banner", "-loglevel", "error", .. InputOptions, .. extra, "-print_format", "json", "-show_format", "-show_streams", input],
+            MaxProbeOutputBytes, ToolTimeout, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new InvalidMediaException($"the video cannot be read ({(result.ErrorTail is { Length: > 0 } tail ? tail : $"ffprobe exit code {result.ExitCode}")}).", mediaType: "video");
+        try { return JsonDocument.Parse(result.Output); }
+        catch (JsonException e) { throw new InvalidMediaException($"ffprobe's report cannot be parsed ({e.Message}).", mediaType: "video", inner: e); }
+    }
+
+    /// <summary>The first video stream that is not an attached picture (cover art).</summary>
+    static JsonElement? PrimaryVideoStream(JsonElement root)
+    {
+        if (!root.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array) return null;
+        foreach (var s in streams.EnumerateArray())
+        {
+            if (Text(s, "codec_type") != "video") continue;
+            if (s.TryGetProperty("disposition", out var disp) && Int(disp, "attached_pic") == 1) continue;
+            return s;
+        }
+        return null;
+    }
+
+    static string? Text(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+            ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()
+            : null;
+
+    static int? Int(JsonElement e, string name) =>
+        int.TryParse(Text(e, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : null;
+
+    static double Seconds(string? s) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d : 0;
+
+    /// <summary>"30000/1001" → 29.97; a zero denominator or anything unparsable → 0.</summary>
+    static double Ratio(string? s)
+    {
+        var parts = (s ?? "").Split('/');
+        if (parts.Length != 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double num)
+            || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double den) || den == 0) return 0;
+        return num / den;
+    }
 }

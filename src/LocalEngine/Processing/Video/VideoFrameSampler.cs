@@ -9,7 +9,8 @@ public static class VideoFrameSampler
     /// <summary>Indices of the frames to decode, in order (may repeat the last index to make the count even).</summary>
     public static SampledFrames Sample(VideoMetadata m, VideoSamplingRule rule)
     {
-        if (m.TotalFrames <= 0 || m.Fps <= 0 || double.IsNaN(m.Fps))
+        // A rate this low (or infinite) gives infinite timestamps; the same floor as for frames given by the caller.
+        if (m.TotalFrames <= 0 || !double.IsFinite(m.Fps) || m.Fps < VideoFramesContent.MinFramesPerSecond)
             throw new InvalidMediaException($"the video has no decodable frames (frames: {m.TotalFrames}, fps: {m.Fps}).");
         var indices = rule == VideoSamplingRule.Glm4v ? Glm4vIndices(m) : Glm46vIndices(m);
         var unique = new List<int>();

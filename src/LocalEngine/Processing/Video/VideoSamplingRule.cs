@@ -10,7 +10,11 @@ public enum VideoSamplingRule
 }
 
 /// <summary>What a video file holds, as ffprobe reports it.</summary>
-public sealed record VideoMetadata(double DurationSeconds, double Fps, int TotalFrames, int Width, int Height);
+public sealed record VideoMetadata(double DurationSeconds, double Fps, int TotalFrames, int Width, int Height)
+{
+    /// <summary>The container's index of the stream described (decoding reads that one), or -1 for the first video stream.</summary>
+    public int StreamIndex { get; init; } = -1;
+}
 
 /// <summary>The frames chosen from a video and the timestamp (seconds) of each.</summary>
 public sealed record SampledFrames(IReadOnlyList<int> Indices, IReadOnlyList<double> Seconds);
