@@ -56,13 +56,19 @@ public static class VideoFrameSampler
         var chosen = new List<int>();
         double current = 0, step = 1.0 / (2 * targetFps);
         int maxSecond = (int)duration;
-        for (int f = 0; f < m.TotalFrames; f++)
+        for (long f = 0; f < m.TotalFrames && chosen.Count <= extract; f++)
         {
+            // Past extract frames the result no longer depends on the choice (it is spread over the whole clip); and
+            // frames before the next sampling time are skipped in one jump (one below it, as rounding guard), so a
+            // header claiming billions of frames costs nothing.
+            double next = Math.Ceiling(current * m.Fps) - 1;
+            if (next >= m.TotalFrames) break;
+            f = Math.Max(f, (long)next);
             double t = f / m.Fps;
             if (t >= maxSecond && maxSecond > 0) break;
             if (t >= current)
             {
-                chosen.Add(f);
+                chosen.Add((int)f);
                 current += step;
             }
         }
