@@ -103,7 +103,9 @@ public sealed class PromptBudgetTests
         // One pre-token of a million letters: byte-pair merging it whole is quadratic (minutes); it cannot fit 4,096 tokens anyway.
         var p = TestProcessors.Create();
         string word = string.Concat(Enumerable.Repeat("the", 333_334));
-        await Assert.ThrowsAsync<ContextLengthExceededException>(() =>
+        var e = await Assert.ThrowsAsync<ContextLengthExceededException>(() =>
             Task.Run(() => p.PrepareAsync([new ChatMessage(ChatRole.User, word)]), TestContext.Current.CancellationToken));
+        Assert.True(e.PromptTokensAtLeast);                 // refused before it was counted: the number is a lower bound
+        Assert.Contains("at least", e.Message);
     }
 }

@@ -165,7 +165,7 @@ public sealed class Glm4vProcessor
         var grid = GridThw.FromResized(t, target.Height, target.Width, c.PatchSize, c.TemporalPatchSize);
         long total = tokensBefore + (video ? VideoTokens(grid) : ImageTokens(grid));
         if (total >= ContextTokens)
-            throw new ContextLengthExceededException((int)Math.Min(total, int.MaxValue), 0, ContextTokens);
+            throw new ContextLengthExceededException((int)Math.Min(total, int.MaxValue), 0, ContextTokens, promptTokensAtLeast: true);
     }
 
     async Task<PixelPatches> ProcessImageAsync(AIContent content, PixelBudget budget, long tokensBefore, CancellationToken ct)

@@ -160,14 +160,14 @@ public sealed class Glm4vTokenizer
         long lowerBound = 0;
         foreach (var (start, length, id) in chunks)
             lowerBound += id >= 0 ? 1 : (Encoding.UTF8.GetByteCount(text.AsSpan(start, length)) + _maxTokenBytes - 1) / _maxTokenBytes;
-        if (lowerBound >= contextTokens) throw new ContextLengthExceededException((int)Math.Min(lowerBound, int.MaxValue), 0, contextTokens);
+        if (lowerBound >= contextTokens) throw new ContextLengthExceededException((int)Math.Min(lowerBound, int.MaxValue), 0, contextTokens, promptTokensAtLeast: true);
 
         var ids = new List<int>();
         foreach (var (start, length, id) in chunks)
         {
             if (id >= 0) ids.Add(id);
             else EncodePlain(text.AsSpan(start, length), ids);
-            if (ids.Count >= contextTokens) throw new ContextLengthExceededException(ids.Count, 0, contextTokens);
+            if (ids.Count >= contextTokens) throw new ContextLengthExceededException(ids.Count, 0, contextTokens, promptTokensAtLeast: true);
         }
         return ids;
     }
