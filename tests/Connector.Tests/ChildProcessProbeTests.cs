@@ -29,6 +29,20 @@ public sealed class ChildProcessProbeTests
         Assert.Null(outcome.Result);
     }
 
+    [Fact]
+    public void An_async_probe_that_hops_threads_completes()
+    {
+        var outcome = ChildProcessProbe.Run(HopsThreads, TimeSpan.FromSeconds(60));
+        Assert.False(outcome.Crashed, outcome.ToString());
+        Assert.Equal("42", outcome.Result);
+    }
+
+    private static async Task<string> HopsThreads()
+    {
+        await Task.Yield();
+        return (await Task.Run(() => 6 * 7)).ToString();
+    }
+
     private static string ReturnsValue() => "line 1\nline\t2";
 
     private static Task Throws() => Task.FromException(new FormatException("bad input"));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 
 namespace Glm4vSK.LocalEngine.Testing;
 
@@ -10,7 +9,7 @@ namespace Glm4vSK.LocalEngine.Testing;
 /// </summary>
 /// <remarks>
 /// The child is the test assembly itself, started with <c>GLM4V_CHILD_PROBE=Namespace.Type.Method</c>: a module
-/// initializer runs the probe before xunit's entry point and exits. A probe is a static, parameterless method that
+/// The test executable's entry point (<c>TestEntryPoint</c>) runs the probe instead of xunit and exits. A probe is a static, parameterless method that
 /// returns <c>void</c>, <c>string</c>, <c>Task</c> or <c>Task&lt;string&gt;</c>; its exception is reported by type.
 /// </remarks>
 public static class ChildProcessProbe
@@ -71,13 +70,16 @@ public static class ChildProcessProbe
         return new Outcome(process.ExitCode, result, type, message, stderr.Result);
     }
 
-#pragma warning disable CA2255 // a test executable, not a library: the initializer must run before xunit's Main
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfChild()
+    /// <summary>
+    /// In a child started by <see cref="Run"/>, runs the probe and returns true with the exit code; otherwise false.
+    /// Called first thing in the test executable's entry point (a module initializer would hold the module's
+    /// initialization lock, and any probe code that hops threads would wait on it forever).
+    /// </summary>
+    public static bool TryRunAsChild(out int exitCode)
     {
+        exitCode = 0;
         string? name = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(name)) return;
+        if (string.IsNullOrEmpty(name)) return false;
         Environment.SetEnvironmentVariable(Variable, null);   // grandchildren are ordinary processes
         int dot = name.LastIndexOf('.');
         Type type = typeof(ChildProcessProbe).Assembly.GetType(name[..dot], throwOnError: true)!;
@@ -101,7 +103,7 @@ public static class ChildProcessProbe
         }
         Console.Out.WriteLine(ResultPrefix + line);
         Console.Out.Flush();
-        Environment.Exit(0);
+        return true;
     }
 
     private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\t", "\\t").Replace("\r", "\\r");
