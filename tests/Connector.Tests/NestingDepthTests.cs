@@ -102,6 +102,15 @@ public sealed class NestingDepthTests
     }
 
     [Fact]
+    public void Json_too_deep_for_the_limit_is_malformed_even_where_it_is_no_python_literal_either()
+    {
+        // JSON names (true) stop the literal parser before it gets deep: the JSON depth alone must make the call text.
+        string text = DeepCall(1).Replace("[1]", "[true, " + Nested(NestingLimit.MaxDepth) + "]", StringComparison.Ordinal);
+        Assert.Empty(Glm45ToolCallParser.Parse(text).ToolCalls);
+        Assert.Single(Glm45ToolCallParser.Parse(text.Replace("true, ", "", StringComparison.Ordinal).Replace("[[", "[", StringComparison.Ordinal)).ToolCalls);
+    }
+
+    [Fact]
     public void Json_and_literal_values_at_the_limit_are_still_typed()
     {
         var parsed = Glm45ToolCallParser.Parse(DeepCall(NestingLimit.MaxDepth));
