@@ -67,11 +67,33 @@ public sealed class PythonLiteralTests
         Assert.Throws<FormatException>(() => PythonLiteral.Parse(text));
     }
 
+    private static string Nested(int depth, string inner = "1") => new string('[', depth) + inner + new string(']', depth);
+
+    // In a child process: a regression overflows the stack, which no test host survives.
+    private static string DeepNestingProbe()
+    {
+        int pos = 0;
+        return $"{PythonLiteral.TryParse(Nested(20_000), out _, out _)} {PythonLiteral.TryReadPrefix("{'a': " + Nested(20_000) + "}", ref pos, out _, out _)}";
+    }
+
     [Fact]
     public void Deep_nesting_is_an_error_not_a_crash()
     {
-        string text = new string('[', 10_000) + new string(']', 10_000);
-        Assert.False(PythonLiteral.TryParse(text, out _, out _));
+        var outcome = ChildProcessProbe.Run(DeepNestingProbe);
+        Assert.False(outcome.Crashed, outcome.ToString());
+        Assert.Equal("False False", outcome.Result);
+    }
+
+    [Fact]
+    public void Nesting_is_read_up_to_the_shared_limit_and_not_beyond()
+    {
+        int max = NestingLimit.MaxDepth;
+        Assert.True(PythonLiteral.TryParse(Nested(max), out _, out _));
+        Assert.True(PythonLiteral.TryParse("{'a': " + Nested(max - 1) + "}", out _, out _));
+        Assert.False(PythonLiteral.TryParse(Nested(max + 1), out _, out string? error));
+        Assert.Contains("nested deeper", error);
+        Assert.False(PythonLiteral.TryParse("{'a': " + Nested(max) + "}", out _, out _));
+        Assert.False(PythonLiteral.TryParse(new string('(', max + 1) + "1," + new string(')', max + 1), out _, out _));
     }
 
     [Fact]

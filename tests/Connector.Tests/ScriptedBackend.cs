@@ -26,6 +26,12 @@ public sealed class ScriptedBackend : IGenerationBackend
 
     public Glm4vProcessor Processor { get; }
     public string ModelDirectory { get; }
+    /// <summary>
+    /// Whether each token is produced after a <see cref="Task.Yield"/> (as an engine would, asynchronously). Off, the
+    /// whole request runs on the caller's thread: what a <see cref="ChildProcessProbe"/> needs, whose child process
+    /// deadlocks when test code runs on another thread while the probe runs.
+    /// </summary>
+    public bool YieldBetweenTokens { get; init; } = true;
     /// <summary>Per request: the prompt ids and the number of image / video patch rows.</summary>
     public List<(long[] Ids, long ImageRows, long VideoRows)> Requests { get; } = [];
     /// <summary>Per request: the sampling options the client asked for.</summary>
@@ -47,7 +53,7 @@ public sealed class ScriptedBackend : IGenerationBackend
         for (int i = 0; i < tokens.Count && i < max; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await Task.Yield();
+            if (YieldBetweenTokens) await Task.Yield();
             int id = tokens[i];
             bool stop = _stopIds.Contains(id);
             bool last = stop || i + 1 == tokens.Count || i + 1 == max;

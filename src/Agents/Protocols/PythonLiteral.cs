@@ -90,6 +90,17 @@ public static class PythonLiteral
 
         public FormatException Fail(string message) => new($"{message} at offset {Pos}");
 
+        /// <summary>Reads a container one level deeper: past <see cref="NestingLimit.MaxDepth"/> the text is not a literal
+        /// (each level recurses; unbounded, a few kilobytes of brackets would overflow the stack).</summary>
+        private T Nested<T>(Func<T> read)
+        {
+            if (_depth == NestingLimit.MaxDepth) throw Fail($"literal nested deeper than {NestingLimit.MaxDepth} levels");
+            _depth++;
+            T value = read();
+            _depth--;
+            return value;
+        }
+
         public void SkipWhitespace()
         {
             while (Pos < text.Length && char.IsWhiteSpace(text[Pos])) Pos++;
@@ -98,44 +109,36 @@ public static class PythonLiteral
         public object? ReadValue()
         {
             if (AtEnd) throw Fail("expected a literal");
-            if (++_depth > 256) throw Fail("literal nested too deeply");
-            try
+            char c = text[Pos];
+            switch (c)
             {
-                char c = text[Pos];
-                switch (c)
-                {
-                    case '{': return ReadDict();
-                    case '[': return ReadSequence(']');
-                    case '(': return ReadSequence(')');
-                    case '"' or '\'': return ReadStrings();
-                }
-                if (c is '-' or '+' or '.' || char.IsAsciiDigit(c)) return ReadNumber();
-                if (char.IsAsciiLetter(c) || c == '_')
-                {
-                    int start = Pos;
-                    while (Pos < text.Length && (char.IsAsciiLetterOrDigit(text[Pos]) || text[Pos] == '_')) Pos++;
-                    string word = text[start..Pos];
-                    // String prefixes (r'', u'', R"", ...).
-                    if (Pos < text.Length && text[Pos] is '"' or '\'' && word is "r" or "R" or "u" or "U")
-                        return ReadStrings(raw: word is "r" or "R");
-                    switch (word)
-                    {
-                        case "True": return true;
-                        case "False": return false;
-                        case "None": return null;
-                        case "true" when allowJsonNames: return true;
-                        case "false" when allowJsonNames: return false;
-                        case "null" when allowJsonNames: return null;
-                    }
-                    Pos = start;
-                    throw Fail($"'{word}' is not a literal");
-                }
-                throw Fail($"unexpected character '{c}'");
+                case '{': return Nested(ReadDict);
+                case '[': return Nested(() => ReadSequence(']'));
+                case '(': return Nested(() => ReadSequence(')'));
+                case '"' or '\'': return ReadStrings();
             }
-            finally
+            if (c is '-' or '+' or '.' || char.IsAsciiDigit(c)) return ReadNumber();
+            if (char.IsAsciiLetter(c) || c == '_')
             {
-                _depth--;
+                int start = Pos;
+                while (Pos < text.Length && (char.IsAsciiLetterOrDigit(text[Pos]) || text[Pos] == '_')) Pos++;
+                string word = text[start..Pos];
+                // String prefixes (r'', u'', R"", ...).
+                if (Pos < text.Length && text[Pos] is '"' or '\'' && word is "r" or "R" or "u" or "U")
+                    return ReadStrings(raw: word is "r" or "R");
+                switch (word)
+                {
+                    case "True": return true;
+                    case "False": return false;
+                    case "None": return null;
+                    case "true" when allowJsonNames: return true;
+                    case "false" when allowJsonNames: return false;
+                    case "null" when allowJsonNames: return null;
+                }
+                Pos = start;
+                throw Fail($"'{word}' is not a literal");
             }
+            throw Fail($"unexpected character '{c}'");
         }
 
         private Dictionary<string, object?> ReadDict()

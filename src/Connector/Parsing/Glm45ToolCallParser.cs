@@ -18,7 +18,8 @@ namespace Glm4vSK.Connector.Parsing;
 /// means no pair. Name and key are stripped. A string-typed parameter (per the schema) keeps its raw value; any other
 /// value is stripped and read as JSON, else as a Python literal, else kept as the stripped text
 /// (<see cref="ToolArgumentValues.Type"/>). A repeated key: the last value wins.</para>
-/// <para>Malformed blocks (no newline after the name, empty name) and an unterminated block are never dropped: they are
+/// <para>Malformed blocks (no newline after the name, empty name, a non-string value nested deeper than 32 levels) and an
+/// unterminated block (cut off by the token limit) are never dropped: they are
 /// content text. The text is the tool parser's input: if thinking was on, run <see cref="ReasoningParser"/> first (or use
 /// <see cref="GlmStreamingParser"/>, which does both). Text from the first stop token on is ignored.</para>
 /// </remarks>

@@ -14,8 +14,9 @@ public sealed record ContentDelta(string Text) : GlmOutputEvent;
 
 /// <summary>
 /// A tool call whose name is complete. <see cref="Index"/> numbers the calls of one output from 0. A started call that
-/// never gets its <see cref="ToolCallCompleted"/> was unterminated: its raw text arrives as <see cref="ContentDelta"/>
-/// at the end and the call must be discarded.
+/// never gets its <see cref="ToolCallCompleted"/> was unterminated (cut off, e.g. by the token limit) or malformed (a
+/// value nested too deep): its raw text arrives as <see cref="ContentDelta"/> and the call must be discarded. Only
+/// <see cref="ToolCallCompleted"/>, sent once <c>&lt;/tool_call&gt;</c> has arrived, is a call to execute.
 /// </summary>
 public sealed record ToolCallStarted(int Index, string Name) : GlmOutputEvent;
 

@@ -15,8 +15,8 @@ namespace Glm4vSK.Connector.Parsing;
 /// text is released as soon as no later text can change its role, and held back otherwise (a possible tag start, the
 /// undecided prelude before the first think tag with thinking on, an unclosed non-string argument value).</para>
 /// <para>Unlike vLLM's non-streaming parser, content is all text outside tool calls, including text between and after
-/// them (vLLM's streaming behaviour). A malformed block (no newline after the name, empty name) and, at
-/// <see cref="Complete"/>, an unterminated block are content with their raw text; an unterminated block may already
+/// them (vLLM's streaming behaviour). A malformed block (no newline after the name, empty name, a value nested too
+/// deep) and, at <see cref="Complete"/>, an unterminated block are content with their raw text; such a block may already
 /// have produced <see cref="ToolCallStarted"/>/<see cref="ToolCallArgumentsDelta"/> and then never completes.</para>
 /// <para>Not thread-safe; one instance per output.</para>
 /// </remarks>

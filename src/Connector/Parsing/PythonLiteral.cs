@@ -15,13 +15,17 @@ namespace Glm4vSK.Connector.Parsing;
 /// leading sign, single/double/triple-quoted strings with <c>r</c>/<c>u</c> prefixes, escapes and implicit concatenation,
 /// <c>True</c>/<c>False</c>/<c>None</c>, lists, tuples (also bare <c>1, 2</c> at the top level), dicts. Rejected (what
 /// <c>literal_eval</c> rejects or what JSON cannot hold): names, operators, calls, sets, bytes, complex numbers, comments.
-/// With <c>allowJsonNames</c> the bare names <c>true</c>, <c>false</c>, <c>null</c> are accepted too.
+/// With <c>allowJsonNames</c> the bare names <c>true</c>, <c>false</c>, <c>null</c> are accepted too. Lists, tuples,
+/// dicts and parentheses nested deeper than <see cref="NestingLimit.MaxDepth"/> are rejected (<c>tooDeep</c>): each level
+/// recurses, and model text must not be able to overflow the stack.
 /// </remarks>
 internal sealed class PythonLiteral
 {
     readonly string _s;
     readonly bool _allowJsonNames;
     int _p;
+    int _depth;
+    bool _tooDeep;
 
     PythonLiteral(string s, bool allowJsonNames)
     {
@@ -29,17 +33,21 @@ internal sealed class PythonLiteral
         _allowJsonNames = allowJsonNames;
     }
 
-    public static bool TryParse(string text, out object? value, bool allowJsonNames = false)
+    public static bool TryParse(string text, out object? value, bool allowJsonNames = false) => TryParse(text, out value, out _, allowJsonNames);
+
+    public static bool TryParse(string text, out object? value, out bool tooDeep, bool allowJsonNames = false)
     {
         var parser = new PythonLiteral(text, allowJsonNames);
         try
         {
             value = parser.ParseTop();
+            tooDeep = false;
             return true;
         }
         catch (FormatException)
         {
             value = null;
+            tooDeep = parser._tooDeep;
             return false;
         }
     }
@@ -75,18 +83,18 @@ internal sealed class PythonLiteral
         switch (c)
         {
             case '[':
-                _p++;
-                return ParseSequence(']', out _);
+                Enter();
+                return Leave(ParseSequence(']', out _));
             case '(':
             {
-                _p++;
-                var items = ParseSequence(')', out bool sawComma);
+                Enter();
+                var items = Leave(ParseSequence(')', out bool sawComma));
                 if (items.Count == 1 && !sawComma) return items[0];
                 return items;
             }
             case '{':
-                _p++;
-                return ParseDict();
+                Enter();
+                return Leave(ParseDict());
             case '-':
             case '+':
             {
@@ -128,6 +136,24 @@ internal sealed class PythonLiteral
             };
         }
         throw Error($"unexpected '{c}'");
+    }
+
+    /// <summary>Steps over an opening bracket, one level deeper.</summary>
+    void Enter()
+    {
+        if (_depth == NestingLimit.MaxDepth)
+        {
+            _tooDeep = true;
+            throw Error($"nested deeper than {NestingLimit.MaxDepth} levels");
+        }
+        _depth++;
+        _p++;
+    }
+
+    T Leave<T>(T value)
+    {
+        _depth--;
+        return value;
     }
 
     List<object?> ParseSequence(char close, out bool sawComma)

@@ -9,7 +9,8 @@ public static class ToolArgumentValues
     /// The value of one <c>&lt;arg_value&gt;</c>: the raw text when the parameter is a string; otherwise the stripped text
     /// parsed as JSON, else as a Python literal (<c>True</c>, <c>None</c>, <c>'a'</c>, <c>{'x': 1}</c>), else the stripped
     /// text. Result types: <see cref="string"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/>, <c>null</c>,
-    /// <see cref="JsonElement"/> (objects, arrays).
+    /// <see cref="JsonElement"/> (objects, arrays). A value nested deeper than 32 levels is not read: it is the stripped
+    /// text (and <see cref="Glm45ToolCallParser"/> leaves a call holding one as text).
     /// </summary>
     public static object? Type(string rawValue, bool isStringParameter)
     {
@@ -18,28 +19,56 @@ public static class ToolArgumentValues
     }
 
     /// <summary><c>json.loads</c>, then <c>ast.literal_eval</c>, else the text itself; the internal value model.</summary>
-    internal static object? Deserialize(string text)
+    internal static object? Deserialize(string text) => Deserialize(text, out _);
+
+    /// <summary>
+    /// <see cref="Deserialize(string)"/>, also saying whether the text was not read because it nests deeper than
+    /// <see cref="NestingLimit.MaxDepth"/> (a tool call holding such a value is malformed).
+    /// </summary>
+    internal static object? Deserialize(string text, out bool tooDeep)
     {
-        if (TryParseJson(text, out object? value)) return value;
-        if (PythonLiteral.TryParse(text, out value)) return value;
+        if (TryParseJson(text, out object? value, out bool jsonTooDeep)) { tooDeep = false; return value; }
+        if (PythonLiteral.TryParse(text, out value, out bool literalTooDeep)) { tooDeep = false; return value; }
+        tooDeep = jsonTooDeep || literalTooDeep;
         return text;
     }
 
-    internal static bool TryParseJson(string text, out object? value)
+    internal static bool TryParseJson(string text, out object? value) => TryParseJson(text, out value, out _);
+
+    /// <summary>JSON nested at most <see cref="NestingLimit.MaxDepth"/> levels; <paramref name="tooDeep"/> when it failed for going deeper.</summary>
+    internal static bool TryParseJson(string text, out object? value, out bool tooDeep)
     {
         value = null;
+        tooDeep = false;
         if (text.Length == 0) return false;
         try
         {
-            using var doc = JsonDocument.Parse(text);
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = NestingLimit.MaxDepth });
             value = FromJson(doc.RootElement);
             return true;
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
             // ArgumentException: a lone surrogate, which cannot be transcoded to UTF-8.
+            tooDeep = e is JsonException && JsonNestsTooDeep(text);
             return false;
         }
+    }
+
+    /// <summary>Whether the JSON text opens an object or array deeper than the limit before any syntax error (the reader is iterative).</summary>
+    static bool JsonNestsTooDeep(string text)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            while (reader.Read())
+                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject && reader.CurrentDepth >= NestingLimit.MaxDepth)
+                    return true;
+        }
+        catch (JsonException)
+        {
+        }
+        return false;
     }
 
     internal static object? FromJson(JsonElement e)

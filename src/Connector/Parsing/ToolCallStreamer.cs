@@ -12,9 +12,11 @@ namespace Glm4vSK.Connector.Parsing;
 /// no later text can change it, so any chunking of the same text gives the same merged events.
 /// </summary>
 /// <remarks>
-/// Differences from vLLM, all on malformed output: an empty name is not a call; a string-typed value whose
-/// <c>&lt;/arg_value&gt;</c> is missing before <c>&lt;/tool_call&gt;</c> ends there (vLLM drops the pair; here its opening
-/// quote has already been streamed); malformed and unterminated blocks are content, never dropped.
+/// Differences from vLLM, all on malformed output: an empty name is not a call; a call with a non-string value nested
+/// deeper than <see cref="NestingLimit.MaxDepth"/> is not a call (vLLM reads it as far as Python's recursion allows);
+/// a string-typed value whose <c>&lt;/arg_value&gt;</c> is missing before <c>&lt;/tool_call&gt;</c> ends there (vLLM drops
+/// the pair; here its opening quote has already been streamed); malformed and unterminated blocks are content, never
+/// dropped.
 /// </remarks>
 internal sealed class ToolCallStreamer
 {
@@ -191,7 +193,15 @@ internal sealed class ToolCallStreamer
                 if (closed)
                 {
                     _value.Append(_work, 0, close);
-                    object? value = ToolArgumentValues.Deserialize(_value.ToString().Trim());
+                    object? value = ToolArgumentValues.Deserialize(_value.ToString().Trim(), out bool tooDeep);
+                    if (tooDeep)
+                    {
+                        // Nested past NestingLimit.MaxDepth: the call is malformed and its raw block becomes content
+                        // (the started call never completes).
+                        _work = _work[(close + GlmTags.ArgValueEnd.Length)..];
+                        _phase = Phase.Malformed;
+                        return true;
+                    }
                     var sb = new StringBuilder(_wroteAny ? ", " : "{");
                     PythonStyleJson.WriteString(sb, _key);
                     sb.Append(": ");
@@ -245,7 +255,7 @@ internal sealed class ToolCallStreamer
         return true;
     }
 
-    /// <summary>A block without a valid name line: its raw text is content.</summary>
+    /// <summary>A block without a valid name line, or with a value nested too deep: its raw text is content.</summary>
     bool Malformed(List<GlmOutputEvent> sink, int end)
     {
         string after = TakeAfterEnd(end);
