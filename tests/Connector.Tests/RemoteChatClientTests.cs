@@ -272,6 +272,56 @@ public sealed class RemoteChatClientTests
         Assert.Equal(ChatFinishReason.ToolCalls, merged.FinishReason);
     }
 
+    [Fact]
+    public async Task A_server_parsed_call_cut_off_by_the_length_limit_comes_back_as_text_and_is_never_invoked()
+    {
+        static JsonObject Call(string id, int index) => new()
+        {
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = id, ["type"] = "function", ["index"] = index, ["function"] = new JsonObject { ["name"] = "get_weather", ["arguments"] = "" } }),
+        };
+        var streamed = new SseReply(
+        [
+            VllmWire.Chunk(Call("call-a", 0)),
+            VllmWire.ArgumentsChunk(0, "{\"city\": \"Oslo\"}"),
+            VllmWire.Chunk(Call("call-b", 1)),
+            VllmWire.ArgumentsChunk(1, "{\"city\": \"Ro"),
+            VllmWire.Chunk(new JsonObject(), "length"),
+            VllmWire.Done,
+        ]);
+        var whole = new BodyReply(200, VllmWire.Completion(new JsonObject
+        {
+            ["content"] = null,
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = "call-b", ["type"] = "function", ["function"] = new JsonObject { ["name"] = "get_weather", ["arguments"] = "{\"city\": \"Ro" } }),
+        }, "length"));
+        var invoked = new List<string>();
+        var weather = AIFunctionFactory.Create((string city) => { invoked.Add(city); return "sunny"; }, "get_weather");
+        var options = new ChatOptions { Tools = [weather] };
+
+        await using (var server = new FakeChatServer((_, i) => i < 2 ? streamed : new SseReply([VllmWire.Chunk(new JsonObject { ["content"] = "done" }, "stop"), VllmWire.Done])))
+        {
+            using var client = Client(server);
+            var updates = await StreamAsync(client, Ask(), options);
+            var calls = updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>().ToList();
+            Assert.Equal(["call-a"], calls.Select(c => c.CallId));                         // the whole call stays a call
+            Assert.Contains("<tool_call>get_weather\n{\"city\": \"Ro", updates.ToChatResponse().Text); // the cut one is text
+
+            // Through function invocation: only the complete call runs.
+            using var invoking = new ChatClientBuilder(Client(server)).UseFunctionInvocation().Build();
+            await StreamAsync(invoking, Ask(), options);
+            Assert.Equal(["Oslo"], invoked);
+            Assert.Equal(3, server.Requests.Count);                                          // the call's result went back once
+        }
+
+        await using (var server = new FakeChatServer(whole))
+        {
+            using var client = Client(server);
+            var response = await client.GetResponseAsync(Ask(), options);
+            Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+            Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+            Assert.Contains("{\"city\": \"Ro", response.Text);
+        }
+    }
+
     // (4) what the server receives
 
     [Fact]

@@ -90,6 +90,7 @@ internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
         if (WireFields.String(choice, "finish_reason", path) is { } finish)
         {
             _finish = finish;
+            if (finish == "length") EmitCutOffServerCallsAsText(sink);
             EmitServerCalls(int.MaxValue, sink);
         }
     }
@@ -115,6 +116,7 @@ internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
     public void Complete(List<ChatResponseUpdate> sink)
     {
         if (_parser is not null) Map(_parser.Complete(), sink);
+        if (_finish == "length") EmitCutOffServerCallsAsText(sink);
         EmitServerCalls(int.MaxValue, sink);
         var final = Update(_usage is null ? [] : [new UsageContent(_usage)]);
         final.FinishReason = _calls > 0 ? ChatFinishReason.ToolCalls : _finish switch
@@ -167,6 +169,31 @@ internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
             _calls++;
             sink.Add(Update(FunctionCallContent.CreateFromParsedArguments(call.Arguments.ToString(), call.Id ?? NewCallId(), call.Name, ParseArguments)));
         }
+    }
+
+    /// <summary>
+    /// A server-parsed call still open when the server stopped at the token limit whose arguments are not a whole JSON
+    /// object was cut off: it comes back as text (the GLM opening tag, its name and the arguments received), never as a
+    /// call to execute, as a cut-off call in raw markup does.
+    /// </summary>
+    void EmitCutOffServerCallsAsText(List<ChatResponseUpdate> sink)
+    {
+        foreach (var (index, call) in _serverCalls.ToList())
+        {
+            if (IsWholeJsonObject(call.Arguments.ToString())) continue;
+            _serverCalls.Remove(index);
+            sink.Add(Update(new TextContent($"{GlmTags.ToolCallStart}{call.Name}\n{call.Arguments}")));
+        }
+    }
+
+    static bool IsWholeJsonObject(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = NestingLimit.MaxDepth });
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException) { return false; }
     }
 
     /// <summary>The arguments JSON → the same value types the GLM parser gives (string, long, double, bool, null, JsonElement).</summary>
