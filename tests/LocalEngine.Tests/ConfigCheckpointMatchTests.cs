@@ -155,6 +155,17 @@ public sealed class ConfigCheckpointMatchTests
     }
 
     [Fact]
+    public void An_image_size_that_disagrees_with_the_position_table_names_the_field()
+    {
+        // 14 000 px / 14 = a 1000 × 1000 position table: a million rows where the checkpoint has 8 × 8.
+        string dir = EditedCheckpoint(TinyCheckpoint.Config(imageSize: 112), c => c["vision_config"]!["image_size"] = 14_000);
+        var e = LoadFails(dir);
+        Assert.Equal("vision_config.image_size", e.Field);
+        Assert.Contains("position_embedding", e.Message);
+        Assert.Contains("64 rows", e.Message);
+    }
+
+    [Fact]
     public void Fewer_layers_than_the_checkpoint_holds_still_load()
     {
         // The checkpoint's extra layers are what the MTP layer of GLM-4.5V looks like: ignored, not an error.

@@ -47,6 +47,10 @@ internal static partial class ConfigCheckpointMatch
         s.Dim($"{Text}.layers.0.self_attn.k_proj.weight", 0, (long)t.NumKeyValueHeads * t.HeadDim, TextField("num_key_value_heads"),
             $"num_key_value_heads {t.NumKeyValueHeads} × head_dim {t.HeadDim}");
         s.Dim($"{Vision}.patch_embed.proj.weight", 0, v.HiddenSize, "vision_config.hidden_size", "hidden_size");
+        s.Dim($"{Vision}.patch_embed.proj.weight", 2, v.TemporalPatchSize, "vision_config.temporal_patch_size", "temporal_patch_size");
+        s.Dim($"{Vision}.patch_embed.proj.weight", 3, v.PatchSize, "vision_config.patch_size", "patch_size");
+        s.Dim($"{Vision}.embeddings.position_embedding.weight", 0, (long)v.PositionGridSide * v.PositionGridSide, "vision_config.image_size",
+            $"(image_size {v.ImageSize} / patch_size {v.PatchSize})²");
 
         if (t.Moe is { } moe)
         {
@@ -82,7 +86,8 @@ internal static partial class ConfigCheckpointMatch
             if (!checkpoint.Contains(tensor)) return;
             var shape = checkpoint.Entry(tensor).Shape;
             if (shape.Length > dim && shape[dim] == expected) return;
-            string found = shape.Length > dim ? $"{shape[dim]} {(dim == 0 ? "rows" : "columns")}" : $"only {shape.Length} dimension(s)";
+            string found = shape.Length <= dim ? $"only {shape.Length} dimension(s)"
+                : dim == 0 ? $"{shape[0]} rows" : dim == 1 ? $"{shape[1]} columns" : $"{shape[dim]} in dimension {dim}";
             throw new ModelConfigException("config.json", field,
                 $"{configTerm} = {expected}, but the checkpoint's '{tensor}' [{string.Join(", ", shape)}] has {found}. " +
                 "Use the config.json that came with these weights.");
