@@ -1,3 +1,4 @@
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine;
@@ -5,6 +6,9 @@ namespace Glm4vSK.LocalEngine;
 /// <summary>How to load and run a model. Immutable; use <c>with</c> to derive variants.</summary>
 public sealed record EngineOptions
 {
+    /// <summary>Upper bound of <see cref="CpuThreads"/>: far above any machine's core count, well below what exhausts a thread pool.</summary>
+    public const int MaxCpuThreads = 1024;
+
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>Compute dtype (Float32, BFloat16 or Float16). Null keeps the checkpoint's dtype, so nothing is converted and the weights stay memory-mapped on CPU.</summary>
@@ -15,6 +19,48 @@ public sealed record EngineOptions
     public bool AllowUnexpectedWeights { get; init; }
     /// <summary>Tokenizer/template/media settings (template family, video sampling rule, media access policy).</summary>
     public Processing.ProcessorOptions? Processor { get; init; }
-    /// <summary>Intra-op CPU threads for TorchSharp (null: libtorch's default).</summary>
+    /// <summary>Intra-op CPU threads for TorchSharp, 1 to <see cref="MaxCpuThreads"/> (null: libtorch's default). Process-wide.</summary>
     public int? CpuThreads { get; init; }
+
+    /// <summary>
+    /// Every invalid field, in declaration order. The one set of rules for engine options: <see cref="Validate"/> and
+    /// the dependency-injection settings both report these.
+    /// </summary>
+    public IReadOnlyList<OptionProblem> FindProblems()
+    {
+        var problems = new List<OptionProblem>();
+        if (!IsDevice(Device))
+            problems.Add(new(nameof(Device), $"is {Quote(Device)}: use \"cpu\", \"cuda\" or \"cuda:N\" (N = the GPU's index)."));
+        if (DType is { } dtype && !IsComputeDType(dtype))
+            problems.Add(new(nameof(DType), $"is {dtype}: use Float32, BFloat16 or Float16, or leave it null to keep the checkpoint's dtype."));
+        if (MaxContextTokens is <= 0)
+            problems.Add(new(nameof(MaxContextTokens), $"is {MaxContextTokens}: it must be positive, or null for the model's max_position_embeddings."));
+        // libtorch aborts the whole process (std::terminate) on a thread count below 1.
+        if (CpuThreads is < 1 or > MaxCpuThreads)
+            problems.Add(new(nameof(CpuThreads), $"is {CpuThreads}: use 1 to {MaxCpuThreads} threads, or null for libtorch's default."));
+        return problems;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming every invalid field (its ParamName is the first one).</summary>
+    public void Validate()
+    {
+        var problems = FindProblems();
+        if (problems.Count == 0) return;
+        throw new ArgumentException(
+            "Invalid engine options: " + string.Join(" ", problems.Select(p => p.Describe($"{nameof(EngineOptions)}.{p.Field}"))),
+            problems[0].Field);
+    }
+
+    internal static bool IsComputeDType(ScalarType t) => t is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16;
+
+    /// <summary>"cpu", "cuda" or "cuda:N" (any case, no spaces), N a non-negative int.</summary>
+    internal static bool IsDevice(string? device)
+    {
+        if (device is null) return false;
+        if (device.Equals("cpu", StringComparison.OrdinalIgnoreCase) || device.Equals("cuda", StringComparison.OrdinalIgnoreCase)) return true;
+        return device.StartsWith("cuda:", StringComparison.OrdinalIgnoreCase)
+               && int.TryParse(device.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
+
+    static string Quote(string? s) => s is null ? "null" : $"'{s}'";
 }

@@ -57,21 +57,22 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         Task.Run(() => Load(modelDirOrHubId, options, progress), cancellationToken);
 
     /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache).</summary>
+    /// <exception cref="ArgumentException">An option is invalid (checked before anything is read or libtorch is called).</exception>
     public static Glm4vEngine Load(string modelDirOrHubId, EngineOptions? options = null, IProgress<ModelLoadProgress>? progress = null)
     {
         options ??= new EngineOptions();
+        options.Validate();
         string dir = ModelLocator.Resolve(modelDirOrHubId);
-        var config = Glm4vConfig.Load(dir);
+        var config = Glm4vConfig.Load(dir, out string textFieldPrefix);
         var generation = GenerationConfig.Load(dir);
-        if (options.MaxContextTokens is <= 0) throw new ArgumentOutOfRangeException(nameof(options), "MaxContextTokens must be positive.");
         if (options.CpuThreads is int threads) torch.set_num_threads(threads);
         var device = ParseDevice(options.Device);
         var checkpoint = Checkpoint.Open(dir);
         try
         {
+            // Before any module exists: an absurd size in config.json must not allocate a model the weights cannot fill.
+            ConfigCheckpointMatch.Check(config, checkpoint, textFieldPrefix);
             var dtype = options.DType ?? CheckpointDType(checkpoint);
-            if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
-                throw new ArgumentException($"DType {dtype} is not supported (Float32, BFloat16, Float16 are).", nameof(options));
             var model = Glm4vModel.Load(checkpoint, config, dtype, device, options.AllowUnexpectedWeights, progress);
             return new Glm4vEngine(dir, options, config, generation, checkpoint, model);
         }
@@ -86,19 +87,20 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     {
         const string probe = "model.language_model.embed_tokens.weight";
         var t = cp.Contains(probe) ? cp.Entry(probe).ScalarType : cp.Files.SelectMany(f => f.Entries).Select(e => e.ScalarType).FirstOrDefault(ScalarType.Float32);
-        return t is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 ? t : ScalarType.Float32;
+        return EngineOptions.IsComputeDType(t) ? t : ScalarType.Float32;
     }
 
+    /// <summary>The device of a spec <see cref="EngineOptions.Validate"/> accepted ("cpu", "cuda" or "cuda:N").</summary>
     static Device ParseDevice(string spec)
     {
         if (spec.Equals("cpu", StringComparison.OrdinalIgnoreCase)) return CPU;
-        if (spec.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!cuda.is_available())
-                throw new Glm4vException($"Device '{spec}' was asked for, but CUDA is not available to TorchSharp. Build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use \"cpu\".");
-            return new Device(spec.ToLowerInvariant());
-        }
-        throw new ArgumentException($"Unknown device '{spec}' (use \"cpu\", \"cuda\" or \"cuda:N\").");
+        if (!cuda.is_available())
+            throw new Glm4vException($"Device '{spec}' was asked for, but CUDA is not available to TorchSharp. Build with -p:TorchBackend=cuda on a machine with an NVIDIA driver, or use \"cpu\".");
+        // An index past the last GPU would be a native error on first use.
+        int count = cuda.device_count();
+        if (spec.Length > 5 && int.Parse(spec.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture) >= count)
+            throw new Glm4vException($"Device '{spec}' was asked for, but only {count} CUDA device(s) are visible (cuda:0 to cuda:{count - 1}).");
+        return new Device(spec.ToLowerInvariant());
     }
 
     /// <summary>

@@ -131,6 +131,19 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
         Assert.Contains("'Glm4vClientSettings.ModelPath' is not set", e.Message);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("100000")]
+    public void Thread_counts_follow_the_engine_rules_at_registration(string threads)
+    {
+        // The settings report EngineOptions' own problems: the same bound, the same wording, under the configuration key.
+        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddGlm4vChatClient(
+            Config(("Glm4v:ModelPath", model.Dir), ("Glm4v:CpuThreads", threads)).GetSection("Glm4v")));
+        var engineProblem = Assert.Single(new EngineOptions { CpuThreads = int.Parse(threads) }.FindProblems());
+        Assert.Contains(engineProblem.Describe("Glm4v:CpuThreads"), e.Message);
+    }
+
     [Fact]
     public void Client_pixel_defaults_yield_to_per_request_values()
     {

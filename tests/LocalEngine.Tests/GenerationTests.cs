@@ -26,6 +26,26 @@ public sealed class GenerationTests
         return ModelInputs.FromTokens([row0, row1], c.PadTokenId ?? 0, pixels, [g]);
     }
 
+    [Theory]
+    [InlineData("RepetitionPenalty")]   // NaN reached libtorch's scatter and came back as a native ExternalException
+    [InlineData("Temperature")]         // NaN silently became greedy decoding
+    [InlineData("TopP")]                // NaN was accepted
+    public async Task A_NaN_sampling_value_is_a_typed_error_and_the_engine_stays_usable(string field)
+    {
+        var e = Engine("l1-h64-mrope211");
+        using var inputs = ImageAndTextBatch(e);
+        var bad = field switch
+        {
+            "RepetitionPenalty" => new SamplingOptions { MaxNewTokens = 2, DoSample = true, RepetitionPenalty = float.NaN },
+            "Temperature" => new SamplingOptions { MaxNewTokens = 2, DoSample = true, Temperature = float.NaN },
+            _ => new SamplingOptions { MaxNewTokens = 2, DoSample = true, TopP = float.NaN },
+        };
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => e.GenerateAllAsync(inputs, bad));
+        Assert.Equal(field, error.ParamName);
+        var rows = await e.GenerateAllAsync(inputs, new SamplingOptions { MaxNewTokens = 2, IgnoreEos = true });
+        Assert.All(rows, r => Assert.Equal(2, r.Count));
+    }
+
     [Theory, MemberData(nameof(ConfigNames))]
     public void Cached_decode_equals_a_full_forward_over_the_generated_sequence(string config)
     {

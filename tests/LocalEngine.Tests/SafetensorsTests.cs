@@ -163,6 +163,71 @@ public sealed class SafetensorsTests
         Assert.Equal(f32, again.data<float>().ToArray());
     }
 
+    /// <summary>A hand-written file: F32 tensors "a" and "b" of 4 elements each at the given data offsets, and a data section of <paramref name="dataBytes"/>.</summary>
+    static string HandWritten(TempDir tmp, (long Begin, long End) a, (long Begin, long End) b, long dataBytes, string? extraEntry = null)
+    {
+        string json = "{" +
+            $"\"a\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{a.Begin},{a.End}]}}," +
+            $"\"b\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{b.Begin},{b.End}]}}" +
+            (extraEntry is null ? "" : "," + extraEntry) + "}";
+        var header = Encoding.UTF8.GetBytes(json).ToList();
+        while (header.Count % 8 != 0) header.Add((byte)' ');
+        string path = tmp.Sub($"hand-{Guid.NewGuid():N}.safetensors");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)header.Count), .. header, .. new byte[dataBytes]]);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("overlap", 0, 16, 8, 24, 24)]          // b starts inside a
+    [InlineData("same bytes", 0, 16, 0, 16, 16)]       // both tensors alias one buffer
+    [InlineData("gap", 0, 16, 20, 36, 36)]             // 4 unindexed bytes between them
+    [InlineData("trailing bytes", 0, 16, 16, 32, 40)]  // 8 bytes after the last tensor
+    [InlineData("leading hole", 8, 24, 24, 40, 40)]    // the buffer does not start with a tensor
+    public void Offsets_that_do_not_tile_the_data_section_fail_at_open(string kind, long aBegin, long aEnd, long bBegin, long bEnd, long dataBytes)
+    {
+        using var tmp = new TempDir();
+        string path = HandWritten(tmp, (aBegin, aEnd), (bBegin, bEnd), dataBytes);
+        var e = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path));
+        Assert.Equal(path, e.File);
+        Assert.Contains(Path.GetFileName(path), e.Message);
+        if (kind is "overlap" or "same bytes" or "gap")
+        {
+            Assert.Contains("'a'", e.Message);
+            Assert.Contains("'b'", e.Message);
+        }
+        Assert.NotNull(e.Tensor);
+    }
+
+    [Fact]
+    public void Header_order_does_not_matter_when_the_offsets_tile_the_buffer()
+    {
+        using var tmp = new TempDir();
+        string path = HandWritten(tmp, (16, 32), (0, 16), 32);   // "a" is listed first but stored second
+        using var file = SafetensorsFile.Open(path);
+        Assert.Equal(16, file.Entry("a").Begin);
+    }
+
+    [Fact]
+    public void A_duplicate_tensor_name_in_one_header_fails_at_open()
+    {
+        using var tmp = new TempDir();
+        string path = HandWritten(tmp, (0, 16), (16, 32), 48, extraEntry: "\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[32,48]}");
+        var e = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path));
+        Assert.Equal("a", e.Tensor);
+        Assert.Contains("twice", e.Message);
+    }
+
+    [Fact]
+    public void A_shape_whose_byte_count_overflows_fails_at_open()
+    {
+        using var tmp = new TempDir();
+        // 2^32 × 2^32 × 4 bytes wraps to 0 in 64-bit arithmetic, which would "match" an empty range.
+        string path = HandWritten(tmp, (0, 16), (16, 32), 32,
+            extraEntry: "\"huge\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[32,32]}");
+        var e = Assert.Throws<CheckpointException>(() => SafetensorsFile.Open(path));
+        Assert.Equal("huge", e.Tensor);
+    }
+
     [Fact]
     public void Aligned_reads_are_views_of_one_mapping()
     {

@@ -71,6 +71,74 @@ public sealed class SamplerTests
         Assert.Empty(new SamplingOptions { IgnoreEos = true }.Resolve(g, config).StopTokenIds);
     }
 
+    [Theory]
+    [InlineData("Temperature", float.NaN)]
+    [InlineData("Temperature", float.PositiveInfinity)]
+    [InlineData("Temperature", float.NegativeInfinity)]
+    [InlineData("Temperature", -0.5f)]
+    [InlineData("TopP", float.NaN)]
+    [InlineData("TopP", 0f)]
+    [InlineData("TopP", -0.1f)]
+    [InlineData("TopP", 1.01f)]
+    [InlineData("TopP", float.PositiveInfinity)]
+    [InlineData("TopK", -1f)]
+    [InlineData("RepetitionPenalty", float.NaN)]
+    [InlineData("RepetitionPenalty", float.PositiveInfinity)]
+    [InlineData("RepetitionPenalty", 0f)]
+    [InlineData("RepetitionPenalty", -1f)]
+    [InlineData("MaxNewTokens", 0f)]
+    [InlineData("MaxNewTokens", -3f)]
+    [InlineData("ThinkingBudget", -1f)]
+    [InlineData("ThinkEndTokenId", -1f)]
+    [InlineData("ThinkEndTokenId", 20f)]    // the vocabulary has 20 tokens
+    [InlineData("StopTokenIds", -2f)]
+    public void Invalid_sampling_values_are_rejected_naming_the_field(string field, float value)
+    {
+        var o = field switch
+        {
+            "Temperature" => new SamplingOptions { DoSample = true, Temperature = value },
+            "TopP" => new SamplingOptions { DoSample = true, TopP = value },
+            "TopK" => new SamplingOptions { DoSample = true, TopK = (int)value },
+            "RepetitionPenalty" => new SamplingOptions { RepetitionPenalty = value },
+            "MaxNewTokens" => new SamplingOptions { MaxNewTokens = (int)value },
+            "ThinkingBudget" => new SamplingOptions { ThinkingBudget = (int)value, ThinkEndTokenId = 5 },
+            "ThinkEndTokenId" => new SamplingOptions { ThinkingBudget = 10, ThinkEndTokenId = (int)value },
+            _ => new SamplingOptions { StopTokenIds = [(int)value] },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => o.Resolve(new GenerationConfig(), Glm4vConfig.Parse(MinimalConfig)));
+        Assert.Equal(field, e.ParamName);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Theory]
+    [InlineData("temperature", float.NaN)]
+    [InlineData("temperature", float.PositiveInfinity)]
+    [InlineData("top_p", float.NaN)]
+    [InlineData("repetition_penalty", float.NaN)]
+    [InlineData("repetition_penalty", 0f)]
+    public void Invalid_generation_config_defaults_are_rejected_naming_the_file_key(string key, float value)
+    {
+        var g = key switch
+        {
+            "temperature" => new GenerationConfig { DoSample = true, Temperature = value },
+            "top_p" => new GenerationConfig { DoSample = true, TopP = value },
+            _ => new GenerationConfig { RepetitionPenalty = value },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SamplingOptions().Resolve(g, Glm4vConfig.Parse(MinimalConfig)));
+        Assert.Contains($"generation_config.json '{key}'", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.7f)]
+    [InlineData(2f)]
+    public void Finite_non_negative_temperatures_are_accepted(float temperature)
+    {
+        var r = new SamplingOptions { DoSample = true, Temperature = temperature, TopP = 1f, TopK = 0, RepetitionPenalty = 1.2f }
+            .Resolve(new GenerationConfig(), Glm4vConfig.Parse(MinimalConfig));
+        Assert.Equal(temperature > 0, r.DoSample);   // 0 means greedy
+    }
+
     const string MinimalConfig = """
         {"model_type": "glm4v", "text_config": {"vocab_size": 20, "hidden_size": 16, "num_attention_heads": 2, "num_key_value_heads": 1,
          "rope_parameters": {"rope_type": "default", "mrope_section": [1, 1, 0], "partial_rotary_factor": 0.5}},

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using static TorchSharp.torch;
@@ -53,14 +52,12 @@ public sealed class Glm4vClientSettings
         string Key(string property) => keyPrefix + property;
         if (string.IsNullOrWhiteSpace(ModelPath))
             problems.Add($"'{Key(nameof(ModelPath))}' is not set: give the model directory or a Hugging Face hub id in the local cache (for example --{Key(nameof(ModelPath))}=/models/GLM-4.6V-Flash).");
-        if (!IsDevice(Device))
-            problems.Add($"'{Key(nameof(Device))}' is '{Device}': use \"cpu\", \"cuda\" or \"cuda:N\".");
-        if (!TryParseDType(DType, out _))
+        if (!TryParseDType(DType, out var dtype))
             problems.Add($"'{Key(nameof(DType))}' is '{DType}': use \"float32\", \"bfloat16\" or \"float16\" (or leave it unset to keep the checkpoint's dtype).");
-        Positive(MaxContextTokens, nameof(MaxContextTokens));
+        // Device, MaxContextTokens and CpuThreads follow the engine's own rules (one source of truth).
+        problems.AddRange(EngineCore(dtype).FindProblems().Select(p => p.Describe(Key(p.Field))));
         Positive(MinPixels, nameof(MinPixels));
         Positive(MaxPixels, nameof(MaxPixels));
-        Positive(CpuThreads, nameof(CpuThreads));
         Positive(MaxOutputTokens, nameof(MaxOutputTokens));
         if (MinPixels is long lo && MaxPixels is long hi && lo > hi)
             problems.Add($"'{Key(nameof(MinPixels))}' ({lo}) is larger than '{Key(nameof(MaxPixels))}' ({hi}).");
@@ -79,18 +76,23 @@ public sealed class Glm4vClientSettings
     internal EngineOptions ToEngineOptions()
     {
         TryParseDType(DType, out var dtype);
-        return new EngineOptions
+        return EngineCore(dtype) with
         {
-            Device = Device.Trim(),
-            DType = dtype,
-            MaxContextTokens = MaxContextTokens,
-            CpuThreads = CpuThreads,
             Processor = new ProcessorOptions
             {
                 MediaAccess = new MediaAccessPolicy { AllowedFileRoots = [.. AllowedFileRoots.Select(r => Path.GetFullPath(r.Trim()))] },
             },
         };
     }
+
+    /// <summary>The engine options these settings give, without the processor part (whose paths need checking first).</summary>
+    EngineOptions EngineCore(ScalarType? dtype) => new()
+    {
+        Device = Device?.Trim()!,
+        DType = dtype,
+        MaxContextTokens = MaxContextTokens,
+        CpuThreads = CpuThreads,
+    };
 
     internal Glm4vChatClientOptions ToClientOptions() => new()
     {
@@ -105,12 +107,6 @@ public sealed class Glm4vClientSettings
     /// <summary>A hub id ("zai-org/GLM-4.6V-Flash") that is not a local directory names the model; a directory's name does otherwise.</summary>
     static string? DefaultModelId(string modelPath) =>
         !Directory.Exists(modelPath) && modelPath.Count(c => c == '/') == 1 && !modelPath.StartsWith('/') && !modelPath.StartsWith('.') ? modelPath : null;
-
-    static bool IsDevice(string? device)
-    {
-        string d = device?.Trim().ToLowerInvariant() ?? "";
-        return d is "cpu" or "cuda" || (d.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(d[5..], NumberStyles.None, CultureInfo.InvariantCulture, out _));
-    }
 
     internal static bool TryParseDType(string? text, out ScalarType? dtype)
     {

@@ -79,6 +79,12 @@ internal sealed class ConfigJson
         return v > 0 ? v : throw Error(key, $"must be positive, found {v}.");
     }
 
+    public int NonNegativeInt(string key, int? fallback = null)
+    {
+        int v = Int(key, fallback);
+        return v >= 0 ? v : throw Error(key, $"must be 0 or more, found {v}.");
+    }
+
     public double? OptDouble(string key)
     {
         if (!_obj.TryGetPropertyValue(key, out var v) || v is null) return null;

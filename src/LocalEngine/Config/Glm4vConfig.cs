@@ -27,10 +27,16 @@ public sealed record Glm4vConfig
     public bool TieWordEmbeddings { get; init; }
 
     /// <summary>Reads <c>config.json</c> from a model directory or a file path.</summary>
-    public static Glm4vConfig Load(string modelDirOrFile)
+    public static Glm4vConfig Load(string modelDirOrFile) => Load(modelDirOrFile, out _);
+
+    /// <summary>Also gives where the text fields sit ("text_config." nested, "" flat), so later errors name them as written.</summary>
+    internal static Glm4vConfig Load(string modelDirOrFile, out string textFieldPrefix)
     {
         string path = Directory.Exists(modelDirOrFile) ? Path.Combine(modelDirOrFile, "config.json") : modelDirOrFile;
-        return Parse(ConfigJson.Load(path));
+        var j = ConfigJson.Load(path);
+        var config = Parse(j);
+        textFieldPrefix = j.Object("text_config") is null ? "" : "text_config.";
+        return config;
     }
 
     /// <summary>Parses the text of a <c>config.json</c>.</summary>

@@ -17,13 +17,14 @@ public sealed record MoeConfig
     {
         var c = new MoeConfig
         {
-            NRoutedExperts = j.OptInt("n_routed_experts") ?? j.OptInt("num_local_experts") ?? 128,
+            NRoutedExperts = j.Has("n_routed_experts") || !j.Has("num_local_experts")
+                ? j.PositiveInt("n_routed_experts", 128) : j.PositiveInt("num_local_experts"),
             NumExpertsPerTok = j.PositiveInt("num_experts_per_tok", 8),
             MoeIntermediateSize = j.PositiveInt("moe_intermediate_size", 1408),
-            NSharedExperts = j.Int("n_shared_experts", 1),
+            NSharedExperts = j.NonNegativeInt("n_shared_experts", 1),
             NGroup = j.PositiveInt("n_group", 1),
             TopkGroup = j.PositiveInt("topk_group", 1),
-            FirstKDenseReplace = j.Int("first_k_dense_replace", 1),
+            FirstKDenseReplace = j.NonNegativeInt("first_k_dense_replace", 1),
             NormTopkProb = j.OptBool("norm_topk_prob") ?? true,
             RoutedScalingFactor = j.Double("routed_scaling_factor", 1.0),
         };

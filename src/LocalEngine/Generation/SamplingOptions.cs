@@ -31,32 +31,52 @@ public sealed record SamplingOptions
     /// <summary>Ignore generation_config.json's sampling defaults (its eos ids still apply).</summary>
     public bool IgnoreGenerationConfigDefaults { get; init; }
 
+    /// <summary>
+    /// Merges these options with the checkpoint's defaults and checks the result: an invalid value (NaN, infinite, out
+    /// of range, a token id outside the vocabulary) is an <see cref="ArgumentOutOfRangeException"/> whose ParamName is
+    /// the option, and whose message says where the value came from when generation_config.json supplied it.
+    /// </summary>
     internal ResolvedSampling Resolve(GenerationConfig g, Glm4vConfig c)
     {
         var d = IgnoreGenerationConfigDefaults ? new GenerationConfig { EosTokenIds = g.EosTokenIds } : g;
+        int vocab = c.Text.VocabSize;
         float temperature = Temperature ?? d.Temperature ?? 1f;
+        Require(float.IsFinite(temperature) && temperature >= 0, nameof(Temperature), Temperature, "temperature", temperature,
+            "must be a finite number ≥ 0 (0 = greedy)");
         bool sample = (DoSample ?? d.DoSample) && temperature > 0;
         int maxNew = MaxNewTokens ?? d.MaxNewTokens ?? 1024;
-        if (maxNew <= 0) throw new ArgumentOutOfRangeException(nameof(MaxNewTokens), maxNew, "must be positive.");
-        if (temperature < 0) throw new ArgumentOutOfRangeException(nameof(Temperature), temperature, "must be ≥ 0.");
+        Require(maxNew > 0, nameof(MaxNewTokens), MaxNewTokens, "max_new_tokens", maxNew, "must be positive");
         float topP = TopP ?? d.TopP ?? 1f;
-        if (topP is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(TopP), topP, "must be in (0, 1].");
+        Require(topP is > 0 and <= 1, nameof(TopP), TopP, "top_p", topP, "must be in (0, 1] (1 = off)");   // false for NaN
         int topK = TopK ?? d.TopK ?? 0;
-        if (topK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), topK, "must be ≥ 0 (0 = off).");
+        Require(topK >= 0, nameof(TopK), TopK, "top_k", topK, "must be ≥ 0 (0 = off)");
         float penalty = RepetitionPenalty ?? d.RepetitionPenalty ?? 1f;
-        if (penalty <= 0) throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), penalty, "must be positive.");
+        Require(float.IsFinite(penalty) && penalty > 0, nameof(RepetitionPenalty), RepetitionPenalty, "repetition_penalty", penalty,
+            "must be a finite number > 0 (1 = off)");
+        foreach (int id in StopTokenIds)
+            Require(id >= 0 && id < vocab, nameof(StopTokenIds), id, null, id, $"must hold token ids in [0, {vocab})");
         var stops = new SortedSet<int>(g.EosTokenIds.Count > 0 ? g.EosTokenIds : c.EosTokenIds);
         stops.UnionWith(StopTokenIds);
         int pad = g.PadTokenId ?? c.PadTokenId ?? (stops.Count > 0 ? stops.Min : 0);
         if (IgnoreEos) stops.Clear();
-        if (ThinkingBudget is < 0) throw new ArgumentOutOfRangeException(nameof(ThinkingBudget), ThinkingBudget, "must be ≥ 0.");
+        Require(ThinkingBudget is null or >= 0, nameof(ThinkingBudget), ThinkingBudget, null, ThinkingBudget, "must be ≥ 0");
         if (ThinkingBudget is not null && ThinkEndTokenId is null)
             throw new ArgumentException("ThinkingBudget needs ThinkEndTokenId (the id of </think>).", nameof(ThinkEndTokenId));
+        Require(ThinkEndTokenId is null || (ThinkEndTokenId >= 0 && ThinkEndTokenId < vocab), nameof(ThinkEndTokenId), ThinkEndTokenId, null,
+            ThinkEndTokenId, $"must be a token id in [0, {vocab})");
         return new ResolvedSampling(maxNew, sample, temperature, topP, topK, penalty, Seed, stops.ToArray(), pad)
         {
             ThinkingBudget = ThinkingBudget,
             ThinkEndTokenId = ThinkEndTokenId,
         };
+    }
+
+    /// <summary>Throws for a failed <paramref name="ok"/>, naming the option, or the generation_config.json key when the option was unset.</summary>
+    static void Require(bool ok, string option, object? own, string? configKey, object? value, string rule)
+    {
+        if (ok) return;
+        string source = own is null && configKey is not null ? $" (from generation_config.json '{configKey}'; set SamplingOptions.{option} to override it)" : "";
+        throw new ArgumentOutOfRangeException(option, value, $"SamplingOptions.{option} {rule}{source}.");
     }
 }
 

@@ -10,8 +10,9 @@ public sealed record SafetensorsEntry(string Name, string DType, ScalarType Scal
 
 /// <summary>
 /// A safetensors file, memory-mapped: tensors are zero-copy views of a private (copy-on-write) mapping of the file,
-/// so a checkpoint needs no second copy in RAM. The header is validated against the file size up front, so a
-/// truncated shard fails at open time naming the file and the first tensor that does not fit.
+/// so a checkpoint needs no second copy in RAM. The header is validated up front (entries against the file size, the
+/// tensors tiling the data section exactly), so a truncated or malformed shard fails at open time naming the file and
+/// the tensor at fault.
 /// </summary>
 public sealed class SafetensorsFile : IDisposable
 {
@@ -73,10 +74,37 @@ public sealed class SafetensorsFile : IDisposable
                             metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
                     continue;
                 }
+                if (entries.ContainsKey(p.Name))
+                    throw new CheckpointException($"'{name}': tensor '{p.Name}' appears twice in the header.", path, p.Name);
                 entries[p.Name] = ParseEntry(name, path, p.Name, p.Value, len - dataStart);
             }
         }
+        CheckTiling(name, path, entries.Values, len - dataStart);
         return new SafetensorsFile(path, len, dataStart, entries, metadata);
+    }
+
+    /// <summary>
+    /// The format requires the tensors to tile the data section exactly (in any header order): an overlap would let two
+    /// tensors alias one buffer, and a hole or trailing bytes would carry data no tensor owns (a polyglot file).
+    /// </summary>
+    static void CheckTiling(string fileName, string path, IEnumerable<SafetensorsEntry> entries, long dataBytes)
+    {
+        long at = 0;
+        SafetensorsEntry? previous = null;
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (e.Begin < at)
+                throw new CheckpointException($"'{fileName}': tensor '{e.Name}' (data bytes {e.Begin}–{e.End}) overlaps tensor '{previous!.Name}' (bytes {previous.Begin}–{previous.End}); safetensors tensors may not share bytes.", path, e.Name);
+            if (e.Begin > at)
+                throw new CheckpointException(previous is null
+                    ? $"'{fileName}': data bytes 0–{e.Begin} before tensor '{e.Name}' belong to no tensor; safetensors data may not have holes."
+                    : $"'{fileName}': data bytes {at}–{e.Begin} between tensor '{previous.Name}' and tensor '{e.Name}' belong to no tensor; safetensors data may not have holes.", path, e.Name);
+            at = e.End;
+            previous = e;
+        }
+        if (at != dataBytes)
+            throw new CheckpointException($"'{fileName}': the data section has {dataBytes} bytes but its tensors end at byte {at}" +
+                (previous is null ? " (it has no tensors)" : $" (the last is '{previous.Name}')") + "; safetensors data may not have trailing bytes.", path, previous?.Name);
     }
 
     static SafetensorsEntry ParseEntry(string fileName, string path, string tensor, JsonElement e, long dataBytes)
@@ -92,14 +120,14 @@ public sealed class SafetensorsFile : IDisposable
             var offs = e.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
             if (offs.Length != 2 || shape.Any(d => d < 0))
                 throw new CheckpointException($"'{fileName}': tensor '{tensor}' has a malformed header entry.", path, tensor);
-            long numel = shape.Aggregate(1L, (a, b) => a * b);
-            if (offs[1] - offs[0] != numel * size || offs[0] < 0)
+            long numel = shape.Aggregate(1L, (a, b) => checked(a * b)); // a wrapped product could "match" any range
+            if (offs[0] < 0 || offs[1] < offs[0] || offs[1] - offs[0] != checked(numel * size))
                 throw new CheckpointException($"'{fileName}': tensor '{tensor}' declares {offs[1] - offs[0]} bytes but its shape [{string.Join(", ", shape)}] of {dtype} needs {numel * size}.", path, tensor);
             if (offs[1] > dataBytes)
                 throw new CheckpointException($"'{fileName}' is truncated: tensor '{tensor}' ends at byte {offs[1]} of the data section, which has only {dataBytes} bytes.", path, tensor);
             return new SafetensorsEntry(tensor, dtype, st, shape, offs[0], offs[1]);
         }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new CheckpointException($"'{fileName}': tensor '{tensor}' has a malformed header entry.", path, tensor, ex);
         }
