@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Screens;
@@ -44,8 +43,11 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     private readonly IBrowser? _browser;
     private readonly IBrowserContext? _ownedContext;
     private readonly Func<Uri, bool> _allowed;
+    private readonly Uri? _home;
     private Task? _contextGuard;
     private readonly ConcurrentQueue<string> _blocked = new();
+    private readonly ConcurrentQueue<string> _blockedRequests = new();
+    private readonly ConcurrentQueue<string> _blockedPageLoads = new();
     private readonly ConcurrentQueue<IPage> _popups = new();
     private readonly List<IPage> _pages = [];
     private readonly Dictionary<IPage, Task> _guards = [];
@@ -73,8 +75,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         _playwright = playwright;
         _browser = browser;
         _ownedContext = context;
-        var home = options.StartUrl ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
-        _allowed = options.AllowNavigation ?? DefaultAllow(home);
+        _home = options.StartUrl ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
+        _allowed = options.AllowNavigation ?? DefaultAllow(_home, options);
         Adopt(page);
     }
 
@@ -106,6 +108,12 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
     /// <summary>The URLs whose navigation was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>, oldest first.</summary>
     public IReadOnlyList<string> BlockedNavigations => [.. _blocked];
+
+    /// <summary>
+    /// The other requests the navigation rule blocked (images, scripts, <c>fetch</c>/XHR, WebSocket connections),
+    /// oldest first; only a browser this executor launched blocks them.
+    /// </summary>
+    public IReadOnlyList<string> BlockedRequests => [.. _blockedRequests];
 
     /// <summary>
     /// Starts Playwright, launches Chromium from <see cref="WebExecutorOptions.ExecutablePath"/> (headless by default,
@@ -269,7 +277,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         if (_options.SettleDelay > TimeSpan.Zero)
             await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
         var result = outcome.Outcome;
-        string[] blocked = [.. _blocked.Skip(blockedBefore)];
+        string[] blocked = [.. _blockedPageLoads.Skip(blockedBefore)];
         if (blocked.Length > 0)
             result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} is not allowed and was blocked, the page did not change");
         if (SwitchToPopup() is { } popup)
@@ -609,7 +617,13 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsAllowed(url)) return GuiActionOutcome.Failure($"navigation to {url} is not allowed (WebExecutorOptions.AllowNavigation); it was not opened");
+        if (!IsAllowed(url))
+        {
+            string rule = url.IsFile
+                ? "file: URLs need a file: WebExecutorOptions.StartUrl and WebExecutorOptions.AllowFileUrls = true, and stay in the start file's folder"
+                : "WebExecutorOptions.AllowNavigation / AllowedOrigins / AllowLoopback";
+            return GuiActionOutcome.Failure($"navigation to {url} is not allowed ({rule}); it was not opened");
+        }
         var page = Page;
         await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -630,27 +644,35 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the navigation rule allows <paramref name="url"/> (<c>about:</c>, <c>data:</c> and <c>blob:</c> always are).</summary>
+    /// <summary>
+    /// Whether the navigation rule allows <paramref name="url"/>: <c>about:blank</c>, <c>about:srcdoc</c> and <c>data:</c>
+    /// always, <c>blob:</c> when the origin that created it is allowed, <c>file:</c> only as
+    /// <see cref="WebExecutorOptions.AllowFileUrls"/> says (and the rule agrees), anything else when the rule allows it.
+    /// </summary>
     public bool IsAllowed(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri) return false;
-        return url.Scheme is "about" or "data" or "blob" || _allowed(url);
+        return url.Scheme switch
+        {
+            "about" => url.AbsolutePath is "blank" or "srcdoc",
+            "data" => true,
+            // blob:http://host:port/uuid belongs to the origin after "blob:".
+            "blob" => Uri.TryCreate(url.AbsolutePath, UriKind.Absolute, out var owner) && owner.Scheme is not ("blob" or "about" or "data") && IsAllowed(owner),
+            "file" => WebOriginPolicy.IsAllowedFile(url, _home, _options.AllowFileUrls) && _allowed(url),
+            _ => _allowed(url),
+        };
     }
 
     /// <summary>
-    /// The default navigation rule: loopback hosts (<c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c>), <c>file:</c>,
-    /// <c>data:</c>, <c>about:</c> and <c>blob:</c> URLs, and the origin (scheme, host, port) of <paramref name="startUrl"/>.
+    /// The default navigation rule: the origin (scheme, host, port) of <paramref name="startUrl"/>, WebSockets to that
+    /// host and port, and what <paramref name="options"/> add: <see cref="WebExecutorOptions.AllowedOrigins"/>, every
+    /// loopback port with <see cref="WebExecutorOptions.AllowLoopback"/>, <c>file:</c> URLs in the folder of a
+    /// <c>file:</c> start URL with <see cref="WebExecutorOptions.AllowFileUrls"/>. Nothing else: other local ports,
+    /// DevTools sockets and local files are refused unless opted in.
     /// </summary>
-    public static Func<Uri, bool> DefaultAllow(Uri? startUrl) => uri =>
-    {
-        if (!uri.IsAbsoluteUri) return false;
-        if (uri.Scheme is "file" or "data" or "about" or "blob") return true;
-        if (uri.Scheme is not ("http" or "https" or "ws" or "wss")) return false;
-        if (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))) return true;
-        return startUrl is { IsAbsoluteUri: true } &&
-               Uri.Compare(uri, startUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-    };
+    public static Func<Uri, bool> DefaultAllow(Uri? startUrl, WebExecutorOptions? options = null) =>
+        WebOriginPolicy.Default(startUrl, options ?? new WebExecutorOptions());
 
     /// <summary>Closes the browser when this executor launched it; otherwise removes its navigation guard from the caller's page.</summary>
     public async ValueTask DisposeAsync()
@@ -786,7 +808,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         lock (_gate)
         {
             if (_ownedContext is not null)
-                return _contextGuard ??= _ownedContext.RouteAsync("**/*", RouteAsync);
+                return _contextGuard ??= Task.WhenAll(
+                    _ownedContext.RouteAsync("**/*", RouteAsync),
+                    _ownedContext.RouteWebSocketAsync(url => !IsAllowed(url), BlockWebSocket));
             if (!_guards.TryGetValue(page, out var task))
             {
                 task = page.RouteAsync("**/*", RouteAsync);
@@ -801,17 +825,23 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         try
         {
             var request = route.Request;
-            bool allowed = Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && IsAllowed(uri);
+            bool allowed = IsAllowed(request.Url);
             if (!allowed && request.IsNavigationRequest)
             {
                 _blocked.Enqueue(request.Url);
-                Interlocked.Increment(ref _blockedCount);
+                // Only a blocked load of a page (not of an iframe in it) fails the action that caused it.
+                if (IsPageLoad(request))
+                {
+                    _blockedPageLoads.Enqueue(request.Url);
+                    Interlocked.Increment(ref _blockedCount);
+                }
                 // 204 No Content: the browser cancels the load and stays on the current document (an aborted
                 // request would commit Chromium's error page instead).
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 204, Body = "" }).ConfigureAwait(false);
             }
             else if (!allowed && _ownedContext is not null)
             {
+                _blockedRequests.Enqueue(request.Url);
                 await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
             }
             else
@@ -823,6 +853,30 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         {
             // The page or browser closed while the request was pending.
         }
+    }
+
+    private bool IsAllowed(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && IsAllowed(uri);
+
+    private static bool IsPageLoad(IRequest request)
+    {
+        try
+        {
+            return request.Frame.ParentFrame is null;
+        }
+        catch (PlaywrightException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A WebSocket to a URL the rule refuses: never connected to the server (Playwright's WebSocket routing stands in
+    /// for it), closed at once and recorded.
+    /// </summary>
+    private void BlockWebSocket(IWebSocketRoute socket)
+    {
+        _blockedRequests.Enqueue(socket.Url);
+        _ = CloseQuietlyAsync(socket.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "blocked by the allow-list" }));
     }
 
     private async Task WaitForLoadAsync(IPage page, CancellationToken ct)
@@ -863,6 +917,12 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NavigationTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LaunchTimeout, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(options.ExtraArguments, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.AllowedOrigins, nameof(options));
+        foreach (var origin in options.AllowedOrigins)
+            if (!WebOriginPolicy.IsValidOrigin(origin))
+                throw new ArgumentException(
+                    $"WebExecutorOptions.AllowedOrigins: '{origin}' is not an absolute http, https, ws or wss URI; list origins such as " +
+                    "http://127.0.0.1:8080/ (use AllowFileUrls for file: pages).", nameof(options));
     }
 
     /// <summary>The full path of <paramref name="path"/> (looked up on <c>PATH</c> when it is a bare name), or <see langword="null"/>.</summary>
