@@ -424,7 +424,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         bool labelled = action.Args.ContainsKey("label");
         bool clear, enter;
         string where;
-        SetOfMarks.ElementInfo? info;
+        SetOfMarks.ElementInfo? info = null;
         if (labelled || action.Point is not null)
         {
             if (!TryResolveTarget(action, observation, page, out var target, out string? failure)) return (GuiActionOutcome.Failure(failure!), false);
@@ -455,7 +455,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
 
         var focused = await FocusedInfoAsync(page, ct).ConfigureAwait(false);
-        bool secret = focused is { Password: true } || (labelled && FindLabelled(action, observation) is { IsPassword: true });
+        // The same tests as GetSensitivityAsync: a secret is never echoed into the outcome (and so the trace).
+        bool secret = focused?.SensitiveReason is not null || info?.SensitiveReason is not null ||
+                      (labelled && FindLabelled(action, observation) is { IsPassword: true });
         if (clear)
         {
             await page.Keyboard.PressAsync("ControlOrMeta+a").WaitAsync(ct).ConfigureAwait(false);
@@ -467,6 +469,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         string typed = secret ? $"typed {text.Length} characters" : $"typed \"{Shorten(text, 60)}\"";
         string message = $"{typed} into {where}{(clear ? " (cleared first)" : "")}{(enter ? " and pressed Enter" : "")}";
         if (focused is null) message += "; nothing had focus, so the keys went to the page";
+        else if (focused.SealedFrame is not null) message += "; the focus is inside a frame the executor cannot inspect";
         else if (!focused.Editable) message += $"; the focused element {focused} is not a text field";
         return (GuiActionOutcome.Success(message), true);
     }
@@ -577,9 +580,15 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// Typing is sensitive when it goes into an <c>input[type=password]</c>: the labelled element, the element at the
-    /// action's point, or (for an action without a target, PC <c>type</c>) the focused element, checked in the DOM
-    /// now, besides what the observation recorded.
+    /// <para>Typing is sensitive when it goes into a secret field: <c>input[type=password]</c>, an
+    /// <c>autocomplete</c> token <c>current-password</c>/<c>new-password</c>, any payment card token (<c>cc-*</c>) or
+    /// <c>one-time-code</c>. The field is the labelled element, the element at the action's point, or (for an action
+    /// without a target, PC <c>type</c>) the focused element, checked in the DOM now, besides what the observation
+    /// recorded. Points and focus are followed into open shadow roots and same-origin frames, at any depth.</para>
+    /// <para>A frame whose document the page cannot read (cross-origin, sandboxed, <c>data:</c>) cannot be inspected:
+    /// typing into it (the point is inside it, or focus is) is treated as sensitive, with a reason that says so.
+    /// Closed shadow roots cannot be seen into either; a field in one is not recognised.</para>
+    /// <para>The outcome of typing into any of these reports only the number of characters typed.</para>
     /// </remarks>
     public async ValueTask<string?> GetSensitivityAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken = default)
     {
@@ -587,17 +596,17 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(observation);
         if (action.Kind != GuiActionKind.TypeText) return null;
         ObjectDisposedException.ThrowIf(_disposed, this);
-        const string reason = "typing into a password field";
         var page = Page;
         if (action.Args.ContainsKey("label") || action.Point is not null)
         {
-            if (FindLabelled(action, observation) is { IsPassword: true }) return reason;
             if (!TryResolveTarget(action, observation, page, out var target, out _)) return null;
             var info = await InfoAtAsync(page, target.X, target.Y, retarget: false, cancellationToken).ConfigureAwait(false);
-            return info is { Password: true } ? reason : null;
+            if (info?.SensitiveReason is { } reason) return reason;
+            // The page may have changed since the observation; what the model saw counts too.
+            return FindLabelled(action, observation) is { IsPassword: true } ? "typing into a password field" : null;
         }
         var focused = await FocusedInfoAsync(page, cancellationToken).ConfigureAwait(false);
-        return focused is { Password: true } ? reason : null;
+        return focused?.SensitiveReason;
     }
 
     /// <summary>
@@ -943,7 +952,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         return line.TrimEnd('.');
     }
 
-    private static string Shorten(string text, int max)
+    internal static string Shorten(string text, int max)
     {
         string flat = text.ReplaceLineEndings(" ");
         return flat.Length <= max ? flat : flat[..(max - 1)] + "…";

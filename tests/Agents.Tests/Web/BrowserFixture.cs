@@ -8,7 +8,7 @@ namespace Glm4vSK.Agents.Tests.Web;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public LocalWebSite Site { get; } = new(WebTestPages.All().Concat(ExecutorTestPages.All()).ToDictionary());
+    public LocalWebSite Site { get; } = new(WebTestPages.All().Concat(ExecutorTestPages.All()).Concat(SensitiveFieldPages.All()).ToDictionary());
 
     /// <summary>The viewport of the launched browser (not the default, so the tests see that the option is honoured).</summary>
     public const int ViewportWidth = 1000, ViewportHeight = 700;
