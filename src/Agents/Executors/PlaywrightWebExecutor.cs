@@ -162,7 +162,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                 {
                     ExecutablePath = executable,
                     Headless = options.Headless,
-                    Args = [.. BaseArguments, .. options.ExtraArguments],
+                    // The default rule can be enforced below Playwright too; a custom AllowNavigation cannot.
+                    Args = [.. BaseArguments, .. options.AllowNavigation is null ? WebOriginPolicy.NetworkArguments(options.StartUrl, options) : [],
+                            .. options.ExtraArguments],
                     Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
             }

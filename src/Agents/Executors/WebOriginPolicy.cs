@@ -12,10 +12,13 @@ internal static class WebOriginPolicy
 {
     private static readonly string[] NetworkSchemes = ["http", "https", "ws", "wss"];
 
+    /// <summary>A proxy nobody listens on (port 1 on loopback): a connection sent there fails at once.</summary>
+    private const string DeadProxy = "http://127.0.0.1:1";
+
     /// <summary>The default rule for <paramref name="start"/> (see <see cref="WebExecutorOptions.AllowNavigation"/>).</summary>
     public static Func<Uri, bool> Default(Uri? start, WebExecutorOptions options)
     {
-        Uri[] origins = [.. (start is { IsAbsoluteUri: true } && IsNetwork(start) ? [start] : Array.Empty<Uri>()), .. options.AllowedOrigins];
+        var origins = Origins(start, options);
         bool loopback = options.AllowLoopback, files = options.AllowFileUrls;
         return uri =>
         {
@@ -26,6 +29,21 @@ internal static class WebOriginPolicy
             return origins.Any(o => SameOrigin(uri, o));
         };
     }
+
+    /// <summary>
+    /// Chromium arguments that hold the default rule in the network stack too: every connection goes to a dead proxy
+    /// except those to the allowed hosts and ports (the bypass list, with loopback's implicit bypass removed). Playwright's
+    /// routing sees page and frame requests and page WebSockets, but not a WebSocket a web worker opens; this catches it.
+    /// </summary>
+    public static string[] NetworkArguments(Uri? start, WebExecutorOptions options)
+    {
+        List<string> bypass = ["<-loopback>", .. Origins(start, options).Select(o => $"{o.Host}:{o.Port}")];
+        if (options.AllowLoopback) bypass.AddRange(["localhost", "*.localhost", "127.0.0.1/8", "[::1]"]);
+        return [$"--proxy-server={DeadProxy}", $"--proxy-bypass-list={string.Join(';', bypass.Distinct())}"];
+    }
+
+    private static Uri[] Origins(Uri? start, WebExecutorOptions options) =>
+        [.. (start is { IsAbsoluteUri: true } && IsNetwork(start) ? [start] : Array.Empty<Uri>()), .. options.AllowedOrigins];
 
     /// <summary>
     /// Whether <paramref name="uri"/> (a <c>file:</c> URL) may be loaded: only with <paramref name="allowFiles"/>, a

@@ -55,6 +55,9 @@ public sealed class WebAllowListTests : IDisposable
                 s.onerror = () => settle(k, 'error');
                 s.onclose = () => settle(k, 'closed');
               }
+              // A web worker's WebSocket is not seen by Playwright's WebSocket routing (it patches pages only).
+              const worker = "const s = new WebSocket('{{ws}}worker'); s.onopen = () => postMessage('open'); s.onerror = () => postMessage('error'); s.onclose = () => postMessage('closed');";
+              new Worker(URL.createObjectURL(new Blob([worker], { type: 'text/javascript' }))).onmessage = e => settle('wsWorker', e.data);
             </script></body></html>
             """;
     }
@@ -63,7 +66,7 @@ public sealed class WebAllowListTests : IDisposable
     {
         var executor = await PlaywrightWebExecutor.LaunchAsync(options);
         // Every fetch and WebSocket of the probe page has ended one way or the other.
-        await executor.Page.WaitForFunctionAsync("() => window.results && Object.keys(window.results).length === 6");
+        await executor.Page.WaitForFunctionAsync("() => window.results && Object.keys(window.results).length === 7");
         return executor;
     }
 
@@ -83,7 +86,7 @@ public sealed class WebAllowListTests : IDisposable
         await using var executor = await LaunchAsync(new WebExecutorOptions { StartUrl = _site["/probe"], SetOfMarks = true });
         string b = _other.BaseUri.AbsoluteUri;
 
-        // Nothing reached port B: not the iframe, not the fetch, not the WebSocket.
+        // Nothing reached port B: not the iframe, not the fetch, not the WebSockets (the page's and a worker's).
         Assert.Empty(OtherRequests());
         Assert.Contains(b + "b/frame", executor.BlockedNavigations);
         Assert.Contains(b + "b/data", executor.BlockedRequests);
@@ -127,6 +130,7 @@ public sealed class WebAllowListTests : IDisposable
         Assert.Contains("/b/frame", OtherRequests());
         Assert.Contains("/b/data", OtherRequests());
         Assert.Contains("/b/ws", OtherRequests());
+        Assert.Contains("/b/wsworker", OtherRequests());
         Assert.DoesNotContain(executor.BlockedNavigations, u => u.Contains(_other.BaseUri.Authority, StringComparison.Ordinal));
         Assert.DoesNotContain(executor.BlockedRequests, u => u.Contains(_other.BaseUri.Authority, StringComparison.Ordinal));
         // Listing port B does not open the rest of loopback.
@@ -141,6 +145,7 @@ public sealed class WebAllowListTests : IDisposable
 
         Assert.Contains("/b/frame", OtherRequests());
         Assert.Contains("/b/ws", OtherRequests());
+        Assert.Contains("/b/wsworker", OtherRequests());
         Assert.DoesNotContain(DevToolsSocket, executor.BlockedRequests);
         Assert.True(executor.IsAllowed(new Uri("http://localhost:1/")));
         Assert.True(executor.IsAllowed(new Uri("ws://[::1]:9222/")));
