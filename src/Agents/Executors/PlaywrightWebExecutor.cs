@@ -18,11 +18,16 @@ namespace Glm4vSK.Agents.Executors;
 /// are the same numbers. With <see cref="WebExecutorOptions.SetOfMarks"/> each screenshot carries numbered labels
 /// and <see cref="GuiObservation.Elements"/> lists the labelled elements; a label action (<c>Click [3]</c>) acts at
 /// the centre of the element's bounds as the model saw them.</para>
-/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>: a page load to any other URL (link
-/// click, form post, script, history) is cancelled inside the browser before it is sent, the page stays where it was
-/// and the action that caused it comes back failed; the search action and
+/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>, by default the start URL's origin
+/// only (other local ports, DevTools sockets and local files need an explicit opt-in, see
+/// <see cref="DefaultAllow(Uri?, WebExecutorOptions?)"/>): a page load to any other URL (link click, form post, script,
+/// history) is cancelled inside the browser before it is sent, the page stays where it was and the action that caused
+/// it comes back failed (a blocked iframe load is recorded but does not fail the action); the search action and
 /// <see cref="NavigateAsync(string, CancellationToken)"/> refuse such URLs without a request. In a browser this
-/// executor launched, every other request to such URLs (images, scripts, XHR) is blocked as well.</para>
+/// executor launched, every other request to such URLs (images, scripts, <c>fetch</c>/XHR, WebSockets) is blocked as
+/// well and listed in <see cref="BlockedRequests"/>; with the default rule the browser's network stack enforces it
+/// too (a dead proxy for every host and port outside the rule), which also stops WebSockets opened by web workers,
+/// which Playwright's routing does not see.</para>
 /// <para>A tab the page opens (<c>window.open</c>) becomes the current page; links with <c>target=_blank</c> are
 /// opened in the same tab, as WebVoyager does.</para>
 /// </remarks>
@@ -162,9 +167,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                 {
                     ExecutablePath = executable,
                     Headless = options.Headless,
-                    // The default rule can be enforced below Playwright too; a custom AllowNavigation cannot.
-                    Args = [.. BaseArguments, .. options.AllowNavigation is null ? WebOriginPolicy.NetworkArguments(options.StartUrl, options) : [],
-                            .. options.ExtraArguments],
+                    Args = [.. BaseArguments, .. WebOriginPolicy.NetworkArguments(options.StartUrl, options), .. options.ExtraArguments],
                     Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
             }

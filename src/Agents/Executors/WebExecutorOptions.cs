@@ -40,8 +40,10 @@ public sealed class WebExecutorOptions
     /// only under <see cref="AllowFileUrls"/>, whatever this rule says. A page load (link, form, script, history) to any other URL is cancelled before it is sent and the action that
     /// caused it comes back failed, the page staying where it was; the search action and
     /// <see cref="PlaywrightWebExecutor.NavigateAsync(Uri, CancellationToken)"/> refuse such URLs without a request.
-    /// In a browser the executor launched, every other request (images, scripts, XHR) to such URLs is blocked too;
-    /// on a wrapped page only page loads are.
+    /// In a browser the executor launched, every other request (images, scripts, <c>fetch</c>/XHR, WebSockets) to such
+    /// URLs is blocked too, and with the default rule the browser is also started with a dead proxy for every host and
+    /// port outside it (which stops what Playwright's routing cannot see, such as a web worker's WebSocket; a custom rule
+    /// cannot be expressed that way). On a wrapped page only page loads are guarded.
     /// </summary>
     public Func<Uri, bool>? AllowNavigation { get; init; }
 
@@ -108,6 +110,10 @@ public sealed class WebExecutorOptions
     /// <summary>The longest element text kept in <see cref="Screens.GuiElement.Text"/>. Default 80 characters.</summary>
     public int MaxElementTextLength { get; init; } = 80;
 
-    /// <summary>Extra Chromium command-line arguments (added after the offline-friendly defaults).</summary>
+    /// <summary>
+    /// Extra Chromium command-line arguments (added after the offline-friendly defaults). A proxy setting here
+    /// (<c>--proxy-server</c>, <c>--proxy-pac-url</c>, <c>--no-proxy-server</c>) replaces the dead proxy that otherwise
+    /// enforces the default <see cref="AllowNavigation"/> rule in the network stack; Playwright's routing still guards.
+    /// </summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -35,8 +35,16 @@ internal static class WebOriginPolicy
     /// except those to the allowed hosts and ports (the bypass list, with loopback's implicit bypass removed). Playwright's
     /// routing sees page and frame requests and page WebSockets, but not a WebSocket a web worker opens; this catches it.
     /// </summary>
+    /// <remarks>
+    /// Nothing when <see cref="WebExecutorOptions.AllowNavigation"/> is set (a custom rule has no host list) or
+    /// <see cref="WebExecutorOptions.ExtraArguments"/> configure a proxy themselves (their proxy wins; Playwright's
+    /// routing still guards).
+    /// </remarks>
     public static string[] NetworkArguments(Uri? start, WebExecutorOptions options)
     {
+        if (options.AllowNavigation is not null ||
+            options.ExtraArguments.Any(a => a.StartsWith("--proxy-", StringComparison.Ordinal) || a.StartsWith("--no-proxy-server", StringComparison.Ordinal)))
+            return [];
         List<string> bypass = ["<-loopback>", .. Origins(start, options).Select(o => $"{o.Host}:{o.Port}")];
         if (options.AllowLoopback) bypass.AddRange(["localhost", "*.localhost", "127.0.0.1/8", "[::1]"]);
         return [$"--proxy-server={DeadProxy}", $"--proxy-bypass-list={string.Join(';', bypass.Distinct())}"];

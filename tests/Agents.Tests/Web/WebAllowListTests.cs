@@ -176,6 +176,29 @@ public sealed class WebAllowListTests : IDisposable
     }
 
     [Fact]
+    public void The_network_stack_gets_the_default_rule_as_a_dead_proxy_with_a_bypass_list()
+    {
+        var start = new Uri("http://127.0.0.1:5000/");
+        var args = WebOriginPolicy.NetworkArguments(start, new WebExecutorOptions { AllowedOrigins = [new Uri("ws://[::1]:7000/")] });
+        Assert.Contains(args, a => a.StartsWith("--proxy-server=", StringComparison.Ordinal));
+        Assert.Contains("--proxy-bypass-list=<-loopback>;127.0.0.1:5000;[::1]:7000", args);
+        Assert.Contains("--proxy-bypass-list=<-loopback>;127.0.0.1:5000;localhost;*.localhost;127.0.0.1/8;[::1]",
+            WebOriginPolicy.NetworkArguments(start, new WebExecutorOptions { AllowLoopback = true }));
+        // A custom rule has no host list, and a proxy of the caller's own wins.
+        Assert.Empty(WebOriginPolicy.NetworkArguments(start, new WebExecutorOptions { AllowNavigation = _ => true }));
+        Assert.Empty(WebOriginPolicy.NetworkArguments(start, new WebExecutorOptions { ExtraArguments = ["--proxy-server=http://proxy:3128"] }));
+    }
+
+    [Fact]
+    public async Task AllowedOrigins_must_be_network_origins()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions { StartUrl = _site["/same"], AllowedOrigins = [new Uri("file:///tmp/")] }));
+        Assert.Contains("AllowedOrigins", ex.Message);
+        Assert.Contains("AllowFileUrls", ex.Message);
+    }
+
+    [Fact]
     public async Task File_urls_need_a_file_start_page_and_AllowFileUrls_and_stay_in_its_folder()
     {
         string dir = Path.Combine(Path.GetTempPath(), "glm4vsk-file-site-" + Guid.NewGuid().ToString("N"));
