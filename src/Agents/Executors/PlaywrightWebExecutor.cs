@@ -654,7 +654,10 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
         catch (PlaywrightException ex) when (!page.IsClosed)
         {
-            return GuiActionOutcome.Failure($"opening {url} failed: {FirstLine(ex.Message)}");
+            // The dead proxy of the default rule refuses what routing cannot see, e.g. a redirect to another site.
+            return GuiActionOutcome.Failure(ex.Message.Contains("ERR_PROXY_CONNECTION_FAILED", StringComparison.Ordinal)
+                ? $"opening {url} failed: it led to a host or port the navigation rule does not allow (e.g. a redirect), which the browser refused"
+                : $"opening {url} failed: {FirstLine(ex.Message)}");
         }
     }
 

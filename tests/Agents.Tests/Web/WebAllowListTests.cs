@@ -23,7 +23,7 @@ public sealed class WebAllowListTests : IDisposable
         ["/probe"] = ProbePage(_other.BaseUri),
         ["/same"] = Page("Same site"),
         ["/same-data"] = Page("data"),
-    });
+    }, new() { ["/to-b"] = new Uri(_other.BaseUri, "/b/page") });
 
     private static string Page(string title) =>
         $"<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1></body></html>";
@@ -119,7 +119,14 @@ public sealed class WebAllowListTests : IDisposable
         Assert.DoesNotContain("file:", toFile.Message, StringComparison.Ordinal);
         var same = await executor.ExecuteAsync(WebAction($"Click [{LabelOf("Same site")}]"), observation);
         Assert.True(same.Succeeded, same.Message);
-        await executor.Page.WaitForURLAsync(_site["/same"].AbsoluteUri);
+        await PageUrl.WaitForAsync(executor.Page, _site["/same"].AbsoluteUri, () => $"site requests {string.Join(",", SiteRequests())}");
+
+        // A redirect from the site to port B is not followed either (Playwright's routing does not see redirects;
+        // the network stack refuses the hop, and the page shows Chromium's error page).
+        var redirected = await executor.NavigateAsync(_site["/to-b"]);
+        Assert.False(redirected.Succeeded, redirected.Message);
+        Assert.Contains("does not allow", redirected.Message);
+        Assert.Empty(OtherRequests());
     }
 
     [Fact]
