@@ -111,7 +111,10 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// <summary>The latest observation <see cref="ObserveAsync"/> returned, or <see langword="null"/>.</summary>
     public GuiObservation? LastObservation { get; private set; }
 
-    /// <summary>The URLs whose navigation was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>, oldest first.</summary>
+    /// <summary>
+    /// The URLs whose navigation (a page load, or an iframe's) was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>,
+    /// oldest first.
+    /// </summary>
     public IReadOnlyList<string> BlockedNavigations => [.. _blocked];
 
     /// <summary>

@@ -96,6 +96,11 @@ public sealed class WebAllowListTests : IDisposable
         // No frame shows a local file, and the executor itself refuses file: URLs.
         Assert.DoesNotContain(executor.Page.Frames, f => f.Url.StartsWith("file:", StringComparison.Ordinal));
         Assert.False(executor.IsAllowed(new Uri("file:///etc/hostname")));
+        // blob: URLs count as their creator's origin; about: only as a blank page.
+        Assert.True(executor.IsAllowed(new Uri("blob:" + _site.BaseUri.AbsoluteUri + "4c1e5a3b")));
+        Assert.False(executor.IsAllowed(new Uri("blob:" + b + "4c1e5a3b")));
+        Assert.True(executor.IsAllowed(new Uri("about:blank")));
+        Assert.False(executor.IsAllowed(new Uri("about:settings")));
         var file = await executor.NavigateAsync("file:///etc/hostname");
         Assert.False(file.Succeeded, file.Message);
         Assert.Contains("AllowFileUrls", file.Message);
