@@ -58,6 +58,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     private readonly Dictionary<IPage, Task> _guards = [];
     private readonly object _gate = new();
     private int _blockedCount;
+    /// <summary>The last typing action <see cref="GetSensitivityAsync"/> judged, and whether it found it sensitive.</summary>
+    private (GuiAction Action, bool Sensitive)? _lastVerdict;
     private bool _disposed;
 
     /// <summary>
@@ -464,8 +466,15 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
         var focused = await FocusedInfoAsync(page, ct).ConfigureAwait(false);
         // The same tests as GetSensitivityAsync: a secret is never echoed into the outcome (and so the trace).
-        bool secret = focused?.SensitiveReason is not null || info?.SensitiveReason is not null ||
-                      (labelled && FindLabelled(action, observation) is { IsPassword: true });
+        string? sensitive = focused?.SensitiveReason ?? info?.SensitiveReason ??
+                            (labelled && FindLabelled(action, observation) is { IsPassword: true } ? "typing into a password field" : null);
+        bool secret = sensitive is not null;
+        // Checked as not sensitive, sensitive now: the page moved the focus (or changed the field) after the check,
+        // e.g. from a focus handler; typing now would skip the confirmation.
+        if (secret && _lastVerdict is { Sensitive: false } verdict && ReferenceEquals(verdict.Action, action))
+            return (GuiActionOutcome.Failure(
+                $"not typed: this is now {sensitive}, which it was not when the action was checked (the page moved the focus or " +
+                "changed the field); observe again and retry"), false);
         if (clear)
         {
             await page.Keyboard.PressAsync("ControlOrMeta+a").WaitAsync(ct).ConfigureAwait(false);
@@ -596,7 +605,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// <para>A frame whose document the page cannot read (cross-origin, sandboxed, <c>data:</c>) cannot be inspected:
     /// typing into it (the point is inside it, or focus is) is treated as sensitive, with a reason that says so.
     /// Closed shadow roots cannot be seen into either; a field in one is not recognised.</para>
-    /// <para>The outcome of typing into any of these reports only the number of characters typed.</para>
+    /// <para>The outcome of typing into any of these reports only the number of characters typed. When this method found
+    /// a typing action not sensitive and the field it types into is sensitive at execution time (the page moved the focus
+    /// in between, say from a click or focus handler), <see cref="ExecuteAsync"/> refuses to type.</para>
     /// </remarks>
     public async ValueTask<string?> GetSensitivityAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken = default)
     {
@@ -604,6 +615,13 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(observation);
         if (action.Kind != GuiActionKind.TypeText) return null;
         ObjectDisposedException.ThrowIf(_disposed, this);
+        string? reason = await SensitivityOfTypingAsync(action, observation, cancellationToken).ConfigureAwait(false);
+        _lastVerdict = (action, reason is not null);
+        return reason;
+    }
+
+    private async ValueTask<string?> SensitivityOfTypingAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken)
+    {
         var page = Page;
         if (action.Args.ContainsKey("label") || action.Point is not null)
         {

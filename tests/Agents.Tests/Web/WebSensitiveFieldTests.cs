@@ -143,6 +143,26 @@ public sealed class WebSensitiveFieldTests(BrowserFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Typing_is_refused_when_the_focus_moved_to_a_secret_field_after_the_check()
+    {
+        await fixture.ResetAsync(Checkout);
+        var o = await Executor.ObserveAsync();
+        await Page.FocusAsync("#name");
+        var type = PcAction("type(content='hunter2')");
+        Assert.Null(await Executor.GetSensitivityAsync(type, o));
+
+        // The page moves the focus into the login frame's password field between the check and the typing.
+        await InLogin("#pw").FocusAsync();
+        var outcome = await Executor.ExecuteAsync(type, o);
+
+        Assert.False(outcome.Succeeded, outcome.Message);
+        Assert.Contains("not typed", outcome.Message);
+        Assert.DoesNotContain("hunter2", outcome.Message);
+        Assert.Equal("", await InLogin("#pw").InputValueAsync());
+        Assert.Equal("", await Page.InputValueAsync("#name"));
+    }
+
+    [Fact]
     public async Task The_agent_asks_before_typing_into_a_password_field_it_clicked_in_an_iframe()
     {
         await fixture.ResetAsync(Checkout);
