@@ -17,8 +17,9 @@ if (opts.Has("help") || opts.Task is null)
         usage: glm4v-web-agent <model> [--url <url>] [--allow-host <host>]... [--protocol web45|web41|pc45|pc41]
                                [--headful] [--chromium /usr/bin/chromium] [agent options] "task"
           --url          the page to start on (default: a built-in demo shop served on 127.0.0.1)
-          --allow-host   another host the browser may load (repeat as a comma list); by default only the start
-                         page's origin and loopback are loaded, every other request is blocked
+          --allow-host   another host the browser may load, any port (repeat as a comma list); by default only the
+                         start page's origin (scheme, host, port) is loaded, every other request is blocked, other
+                         local ports included (--allow-host 127.0.0.1 opens them)
           --protocol     web45 (GLM-4.5V/4.6V set-of-marks, default), web41 (GLM-4.1V), pc45/pc41 (coordinates)
         {ModelConnection.Usage}
         example: dotnet run -c Release --project samples/WebAgent -- --model /models/GLM-4.6V-Flash \
@@ -55,7 +56,8 @@ try
             Headless = !opts.Has("headful"),
             StartUrl = start,
             SetOfMarks = builder.UsesSetOfMarks,
-            AllowNavigation = uri => baseRule(uri) || hosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase),
+            // Without --allow-host the executor's default rule applies (also enforced in the browser's network stack).
+            AllowNavigation = hosts.Length == 0 ? null : uri => baseRule(uri) || hosts.Contains(uri.Host, StringComparer.OrdinalIgnoreCase),
         }, ct);
         await using var model = await ModelConnection.OpenAsync(opts, ct);
         Console.Error.WriteLine($"model: {model.Description}; page {start}; protocol {builder.GetType().Name}");

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Screens;
@@ -19,11 +18,16 @@ namespace Glm4vSK.Agents.Executors;
 /// are the same numbers. With <see cref="WebExecutorOptions.SetOfMarks"/> each screenshot carries numbered labels
 /// and <see cref="GuiObservation.Elements"/> lists the labelled elements; a label action (<c>Click [3]</c>) acts at
 /// the centre of the element's bounds as the model saw them.</para>
-/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>: a page load to any other URL (link
-/// click, form post, script, history) is cancelled inside the browser before it is sent, the page stays where it was
-/// and the action that caused it comes back failed; the search action and
+/// <para>Navigation is fenced by <see cref="WebExecutorOptions.AllowNavigation"/>, by default the start URL's origin
+/// only (other local ports, DevTools sockets and local files need an explicit opt-in, see
+/// <see cref="DefaultAllow(Uri?, WebExecutorOptions?)"/>): a page load to any other URL (link click, form post, script,
+/// history) is cancelled inside the browser before it is sent, the page stays where it was and the action that caused
+/// it comes back failed (a blocked iframe load is recorded but does not fail the action); the search action and
 /// <see cref="NavigateAsync(string, CancellationToken)"/> refuse such URLs without a request. In a browser this
-/// executor launched, every other request to such URLs (images, scripts, XHR) is blocked as well.</para>
+/// executor launched, every other request to such URLs (images, scripts, <c>fetch</c>/XHR, WebSockets) is blocked as
+/// well and listed in <see cref="BlockedRequests"/>; with the default rule the browser's network stack enforces it
+/// too (a dead proxy for every host and port outside the rule), which also stops WebSockets opened by web workers,
+/// which Playwright's routing does not see.</para>
 /// <para>A tab the page opens (<c>window.open</c>) becomes the current page; links with <c>target=_blank</c> are
 /// opened in the same tab, as WebVoyager does.</para>
 /// </remarks>
@@ -44,13 +48,18 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     private readonly IBrowser? _browser;
     private readonly IBrowserContext? _ownedContext;
     private readonly Func<Uri, bool> _allowed;
+    private readonly Uri? _home;
     private Task? _contextGuard;
     private readonly ConcurrentQueue<string> _blocked = new();
+    private readonly ConcurrentQueue<string> _blockedRequests = new();
+    private readonly ConcurrentQueue<string> _blockedPageLoads = new();
     private readonly ConcurrentQueue<IPage> _popups = new();
     private readonly List<IPage> _pages = [];
     private readonly Dictionary<IPage, Task> _guards = [];
     private readonly object _gate = new();
     private int _blockedCount;
+    /// <summary>The last typing action <see cref="GetSensitivityAsync"/> judged, and whether it found it sensitive.</summary>
+    private (GuiAction Action, bool Sensitive)? _lastVerdict;
     private bool _disposed;
 
     /// <summary>
@@ -73,8 +82,8 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         _playwright = playwright;
         _browser = browser;
         _ownedContext = context;
-        var home = options.StartUrl ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
-        _allowed = options.AllowNavigation ?? DefaultAllow(home);
+        _home = options.StartUrl ?? (Uri.TryCreate(page.Url, UriKind.Absolute, out var current) && current.Scheme is "http" or "https" ? current : null);
+        _allowed = options.AllowNavigation ?? DefaultAllow(_home, options);
         Adopt(page);
     }
 
@@ -104,8 +113,17 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// <summary>The latest observation <see cref="ObserveAsync"/> returned, or <see langword="null"/>.</summary>
     public GuiObservation? LastObservation { get; private set; }
 
-    /// <summary>The URLs whose navigation was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>, oldest first.</summary>
+    /// <summary>
+    /// The URLs whose navigation (a page load, or an iframe's) was blocked by <see cref="WebExecutorOptions.AllowNavigation"/>,
+    /// oldest first.
+    /// </summary>
     public IReadOnlyList<string> BlockedNavigations => [.. _blocked];
+
+    /// <summary>
+    /// The other requests the navigation rule blocked (images, scripts, <c>fetch</c>/XHR, WebSocket connections),
+    /// oldest first; only a browser this executor launched blocks them.
+    /// </summary>
+    public IReadOnlyList<string> BlockedRequests => [.. _blockedRequests];
 
     /// <summary>
     /// Starts Playwright, launches Chromium from <see cref="WebExecutorOptions.ExecutablePath"/> (headless by default,
@@ -154,7 +172,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
                 {
                     ExecutablePath = executable,
                     Headless = options.Headless,
-                    Args = [.. BaseArguments, .. options.ExtraArguments],
+                    Args = [.. BaseArguments, .. WebOriginPolicy.NetworkArguments(options.StartUrl, options), .. options.ExtraArguments],
                     Timeout = (float)options.LaunchTimeout.TotalMilliseconds,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -269,7 +287,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         if (_options.SettleDelay > TimeSpan.Zero)
             await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
         var result = outcome.Outcome;
-        string[] blocked = [.. _blocked.Skip(blockedBefore)];
+        string[] blocked = [.. _blockedPageLoads.Skip(blockedBefore)];
         if (blocked.Length > 0)
             result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} is not allowed and was blocked, the page did not change");
         if (SwitchToPopup() is { } popup)
@@ -416,7 +434,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         bool labelled = action.Args.ContainsKey("label");
         bool clear, enter;
         string where;
-        SetOfMarks.ElementInfo? info;
+        SetOfMarks.ElementInfo? info = null;
         if (labelled || action.Point is not null)
         {
             if (!TryResolveTarget(action, observation, page, out var target, out string? failure)) return (GuiActionOutcome.Failure(failure!), false);
@@ -447,7 +465,16 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
 
         var focused = await FocusedInfoAsync(page, ct).ConfigureAwait(false);
-        bool secret = focused is { Password: true } || (labelled && FindLabelled(action, observation) is { IsPassword: true });
+        // The same tests as GetSensitivityAsync: a secret is never echoed into the outcome (and so the trace).
+        string? sensitive = focused?.SensitiveReason ?? info?.SensitiveReason ??
+                            (labelled && FindLabelled(action, observation) is { IsPassword: true } ? "typing into a password field" : null);
+        bool secret = sensitive is not null;
+        // Checked as not sensitive, sensitive now: the page moved the focus (or changed the field) after the check,
+        // e.g. from a focus handler; typing now would skip the confirmation.
+        if (secret && _lastVerdict is { Sensitive: false } verdict && ReferenceEquals(verdict.Action, action))
+            return (GuiActionOutcome.Failure(
+                $"not typed: this is now {sensitive}, which it was not when the action was checked (the page moved the focus or " +
+                "changed the field); observe again and retry"), false);
         if (clear)
         {
             await page.Keyboard.PressAsync("ControlOrMeta+a").WaitAsync(ct).ConfigureAwait(false);
@@ -459,6 +486,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         string typed = secret ? $"typed {text.Length} characters" : $"typed \"{Shorten(text, 60)}\"";
         string message = $"{typed} into {where}{(clear ? " (cleared first)" : "")}{(enter ? " and pressed Enter" : "")}";
         if (focused is null) message += "; nothing had focus, so the keys went to the page";
+        else if (focused.SealedFrame is not null) message += "; the focus is inside a frame the executor cannot inspect";
         else if (!focused.Editable) message += $"; the focused element {focused} is not a text field";
         return (GuiActionOutcome.Success(message), true);
     }
@@ -569,9 +597,17 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// Typing is sensitive when it goes into an <c>input[type=password]</c>: the labelled element, the element at the
-    /// action's point, or (for an action without a target, PC <c>type</c>) the focused element, checked in the DOM
-    /// now, besides what the observation recorded.
+    /// <para>Typing is sensitive when it goes into a secret field: <c>input[type=password]</c>, an
+    /// <c>autocomplete</c> token <c>current-password</c>/<c>new-password</c>, any payment card token (<c>cc-*</c>) or
+    /// <c>one-time-code</c>. The field is the labelled element, the element at the action's point, or (for an action
+    /// without a target, PC <c>type</c>) the focused element, checked in the DOM now, besides what the observation
+    /// recorded. Points and focus are followed into open shadow roots and same-origin frames, at any depth.</para>
+    /// <para>A frame whose document the page cannot read (cross-origin, sandboxed, <c>data:</c>) cannot be inspected:
+    /// typing into it (the point is inside it, or focus is) is treated as sensitive, with a reason that says so.
+    /// Closed shadow roots cannot be seen into either; a field in one is not recognised.</para>
+    /// <para>The outcome of typing into any of these reports only the number of characters typed. When this method found
+    /// a typing action not sensitive and the field it types into is sensitive at execution time (the page moved the focus
+    /// in between, say from a click or focus handler), <see cref="ExecuteAsync"/> refuses to type.</para>
     /// </remarks>
     public async ValueTask<string?> GetSensitivityAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken = default)
     {
@@ -579,17 +615,24 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(observation);
         if (action.Kind != GuiActionKind.TypeText) return null;
         ObjectDisposedException.ThrowIf(_disposed, this);
-        const string reason = "typing into a password field";
+        string? reason = await SensitivityOfTypingAsync(action, observation, cancellationToken).ConfigureAwait(false);
+        _lastVerdict = (action, reason is not null);
+        return reason;
+    }
+
+    private async ValueTask<string?> SensitivityOfTypingAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken)
+    {
         var page = Page;
         if (action.Args.ContainsKey("label") || action.Point is not null)
         {
-            if (FindLabelled(action, observation) is { IsPassword: true }) return reason;
             if (!TryResolveTarget(action, observation, page, out var target, out _)) return null;
             var info = await InfoAtAsync(page, target.X, target.Y, retarget: false, cancellationToken).ConfigureAwait(false);
-            return info is { Password: true } ? reason : null;
+            if (info?.SensitiveReason is { } reason) return reason;
+            // The page may have changed since the observation; what the model saw counts too.
+            return FindLabelled(action, observation) is { IsPassword: true } ? "typing into a password field" : null;
         }
         var focused = await FocusedInfoAsync(page, cancellationToken).ConfigureAwait(false);
-        return focused is { Password: true } ? reason : null;
+        return focused?.SensitiveReason;
     }
 
     /// <summary>
@@ -609,7 +652,13 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsAllowed(url)) return GuiActionOutcome.Failure($"navigation to {url} is not allowed (WebExecutorOptions.AllowNavigation); it was not opened");
+        if (!IsAllowed(url))
+        {
+            string rule = url.IsFile
+                ? "file: URLs need a file: WebExecutorOptions.StartUrl and WebExecutorOptions.AllowFileUrls = true, and stay in the start file's folder"
+                : "WebExecutorOptions.AllowNavigation / AllowedOrigins / AllowLoopback";
+            return GuiActionOutcome.Failure($"navigation to {url} is not allowed ({rule}); it was not opened");
+        }
         var page = Page;
         await GuardAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -626,31 +675,42 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         }
         catch (PlaywrightException ex) when (!page.IsClosed)
         {
-            return GuiActionOutcome.Failure($"opening {url} failed: {FirstLine(ex.Message)}");
+            // The dead proxy of the default rule refuses what routing cannot see, e.g. a redirect to another site.
+            return GuiActionOutcome.Failure(ex.Message.Contains("ERR_PROXY_CONNECTION_FAILED", StringComparison.Ordinal)
+                ? $"opening {url} failed: it led to a host or port the navigation rule does not allow (e.g. a redirect), which the browser refused"
+                : $"opening {url} failed: {FirstLine(ex.Message)}");
         }
     }
 
-    /// <summary>Whether the navigation rule allows <paramref name="url"/> (<c>about:</c>, <c>data:</c> and <c>blob:</c> always are).</summary>
+    /// <summary>
+    /// Whether the navigation rule allows <paramref name="url"/>: <c>about:blank</c>, <c>about:srcdoc</c> and <c>data:</c>
+    /// always, <c>blob:</c> when the origin that created it is allowed, <c>file:</c> only as
+    /// <see cref="WebExecutorOptions.AllowFileUrls"/> says (and the rule agrees), anything else when the rule allows it.
+    /// </summary>
     public bool IsAllowed(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
         if (!url.IsAbsoluteUri) return false;
-        return url.Scheme is "about" or "data" or "blob" || _allowed(url);
+        return url.Scheme switch
+        {
+            "about" => url.AbsolutePath is "blank" or "srcdoc",
+            "data" => true,
+            // blob:http://host:port/uuid belongs to the origin after "blob:".
+            "blob" => Uri.TryCreate(url.AbsolutePath, UriKind.Absolute, out var owner) && owner.Scheme is not ("blob" or "about" or "data") && IsAllowed(owner),
+            "file" => WebOriginPolicy.IsAllowedFile(url, _home, _options.AllowFileUrls) && _allowed(url),
+            _ => _allowed(url),
+        };
     }
 
     /// <summary>
-    /// The default navigation rule: loopback hosts (<c>localhost</c>, <c>127.0.0.1</c>, <c>::1</c>), <c>file:</c>,
-    /// <c>data:</c>, <c>about:</c> and <c>blob:</c> URLs, and the origin (scheme, host, port) of <paramref name="startUrl"/>.
+    /// The default navigation rule: the origin (scheme, host, port) of <paramref name="startUrl"/>, WebSockets to that
+    /// host and port, and what <paramref name="options"/> add: <see cref="WebExecutorOptions.AllowedOrigins"/>, every
+    /// loopback port with <see cref="WebExecutorOptions.AllowLoopback"/>, <c>file:</c> URLs in the folder of a
+    /// <c>file:</c> start URL with <see cref="WebExecutorOptions.AllowFileUrls"/>. Nothing else: other local ports,
+    /// DevTools sockets and local files are refused unless opted in.
     /// </summary>
-    public static Func<Uri, bool> DefaultAllow(Uri? startUrl) => uri =>
-    {
-        if (!uri.IsAbsoluteUri) return false;
-        if (uri.Scheme is "file" or "data" or "about" or "blob") return true;
-        if (uri.Scheme is not ("http" or "https" or "ws" or "wss")) return false;
-        if (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))) return true;
-        return startUrl is { IsAbsoluteUri: true } &&
-               Uri.Compare(uri, startUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-    };
+    public static Func<Uri, bool> DefaultAllow(Uri? startUrl, WebExecutorOptions? options = null) =>
+        WebOriginPolicy.Default(startUrl, options ?? new WebExecutorOptions());
 
     /// <summary>Closes the browser when this executor launched it; otherwise removes its navigation guard from the caller's page.</summary>
     public async ValueTask DisposeAsync()
@@ -786,7 +846,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         lock (_gate)
         {
             if (_ownedContext is not null)
-                return _contextGuard ??= _ownedContext.RouteAsync("**/*", RouteAsync);
+                return _contextGuard ??= Task.WhenAll(
+                    _ownedContext.RouteAsync("**/*", RouteAsync),
+                    _ownedContext.RouteWebSocketAsync(url => !IsAllowed(url), BlockWebSocket));
             if (!_guards.TryGetValue(page, out var task))
             {
                 task = page.RouteAsync("**/*", RouteAsync);
@@ -801,17 +863,23 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         try
         {
             var request = route.Request;
-            bool allowed = Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) && IsAllowed(uri);
+            bool allowed = IsAllowed(request.Url);
             if (!allowed && request.IsNavigationRequest)
             {
                 _blocked.Enqueue(request.Url);
-                Interlocked.Increment(ref _blockedCount);
+                // Only a blocked load of a page (not of an iframe in it) fails the action that caused it.
+                if (IsPageLoad(request))
+                {
+                    _blockedPageLoads.Enqueue(request.Url);
+                    Interlocked.Increment(ref _blockedCount);
+                }
                 // 204 No Content: the browser cancels the load and stays on the current document (an aborted
                 // request would commit Chromium's error page instead).
                 await route.FulfillAsync(new RouteFulfillOptions { Status = 204, Body = "" }).ConfigureAwait(false);
             }
             else if (!allowed && _ownedContext is not null)
             {
+                _blockedRequests.Enqueue(request.Url);
                 await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
             }
             else
@@ -823,6 +891,30 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         {
             // The page or browser closed while the request was pending.
         }
+    }
+
+    private bool IsAllowed(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && IsAllowed(uri);
+
+    private static bool IsPageLoad(IRequest request)
+    {
+        try
+        {
+            return request.Frame.ParentFrame is null;
+        }
+        catch (PlaywrightException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A WebSocket to a URL the rule refuses: never connected to the server (Playwright's WebSocket routing stands in
+    /// for it), closed at once and recorded.
+    /// </summary>
+    private void BlockWebSocket(IWebSocketRoute socket)
+    {
+        _blockedRequests.Enqueue(socket.Url);
+        _ = CloseQuietlyAsync(socket.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "blocked by the allow-list" }));
     }
 
     private async Task WaitForLoadAsync(IPage page, CancellationToken ct)
@@ -863,6 +955,12 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NavigationTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LaunchTimeout, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(options.ExtraArguments, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.AllowedOrigins, nameof(options));
+        foreach (var origin in options.AllowedOrigins)
+            if (!WebOriginPolicy.IsValidOrigin(origin))
+                throw new ArgumentException(
+                    $"WebExecutorOptions.AllowedOrigins: '{origin}' is not an absolute http, https, ws or wss URI; list origins such as " +
+                    "http://127.0.0.1:8080/ (use AllowFileUrls for file: pages).", nameof(options));
     }
 
     /// <summary>The full path of <paramref name="path"/> (looked up on <c>PATH</c> when it is a bare name), or <see langword="null"/>.</summary>
@@ -883,7 +981,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         return line.TrimEnd('.');
     }
 
-    private static string Shorten(string text, int max)
+    internal static string Shorten(string text, int max)
     {
         string flat = text.ReplaceLineEndings(" ");
         return flat.Length <= max ? flat : flat[..(max - 1)] + "…";

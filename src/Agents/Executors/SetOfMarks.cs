@@ -27,16 +27,60 @@ internal static class SetOfMarks
     /// <summary>Shared helpers, pasted at the top of each script's body.</summary>
     private const string Helpers = """
         const OVERLAY = '__glm4vsk_set_of_marks__';
-        const parentOf = n => n.parentElement || ((n.getRootNode && n.getRootNode() instanceof ShadowRoot) ? n.getRootNode().host : null);
+        // Realm-agnostic (elements of a frame's document fail instanceof tests against this window's classes).
+        const parentOf = n => n.parentElement || (n.getRootNode && n.getRootNode().host) || null;
         const containsDeep = (a, b) => { for (let n = b; n; n = parentOf(n)) if (n === a) return true; return false; };
-        const deepHit = (x, y) => {
-          let h = document.elementFromPoint(x, y);
+        const hitIn = (root, x, y) => {
+          let h = root.elementFromPoint(x, y);
           while (h && h.shadowRoot) {
             const inner = h.shadowRoot.elementFromPoint(x, y);
             if (!inner || inner === h) break;
             h = inner;
           }
           return h;
+        };
+        const deepHit = (x, y) => hitIn(document, x, y);
+        // Frames: a same-origin frame's document is followed; one whose document this page cannot read
+        // (cross-origin, sandboxed, data:) is reported as such, so the caller can decide conservatively.
+        const MAX_FRAME_DEPTH = 16;
+        const frameWindow = el => (el && (el.tagName === 'IFRAME' || el.tagName === 'FRAME' || el.tagName === 'OBJECT')) ? el.contentWindow : null;
+        const frameDocument = el => { try { return el.contentDocument || null; } catch (e) { return null; } };
+        const frameSource = el => el.getAttribute('src') || el.getAttribute('data') || (el.hasAttribute('srcdoc') ? 'srcdoc' : '') || el.tagName.toLowerCase();
+        // Where a frame's viewport starts in its parent's viewport (inside its border and padding).
+        const frameOrigin = el => {
+          const r = el.getBoundingClientRect();
+          const st = el.ownerDocument.defaultView.getComputedStyle(el);
+          return [r.left + el.clientLeft + (parseFloat(st.paddingLeft) || 0), r.top + el.clientTop + (parseFloat(st.paddingTop) || 0)];
+        };
+        // The element at a viewport point, through shadow roots and same-origin frames: { el, sealed } where sealed
+        // is the frame element when the point is inside a frame that cannot be inspected.
+        const hitThroughFrames = (x, y) => {
+          let doc = document;
+          for (let depth = 0; ; depth++) {
+            const h = hitIn(doc, x, y);
+            if (!frameWindow(h)) return { el: h, sealed: null };
+            const inner = frameDocument(h);
+            if (!inner || depth >= MAX_FRAME_DEPTH) return { el: h, sealed: h };
+            const [ox, oy] = frameOrigin(h);
+            x -= ox; y -= oy; doc = inner;
+          }
+        };
+        // The focused element, through shadow roots and same-origin frames: { el, sealed } as above; el null when
+        // only a document (not a field) has focus.
+        const focusThroughFrames = () => {
+          let doc = document;
+          for (let depth = 0; ; depth++) {
+            let el = doc.activeElement;
+            while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+            if (!el) return { el: null, sealed: null };
+            if (!frameWindow(el)) {
+              const page = el === doc.body || el === doc.documentElement;
+              return { el: page && !el.isContentEditable ? null : el, sealed: null };
+            }
+            const inner = frameDocument(el);
+            if (!inner || depth >= MAX_FRAME_DEPTH) return { el, sealed: el };
+            doc = inner;
+          }
         };
         const squash = s => (s == null ? '' : String(s)).replace(/\s+/g, ' ').trim();
         const NON_TEXT_INPUTS = ['button', 'submit', 'reset', 'checkbox', 'radio', 'file', 'image', 'range', 'color', 'hidden'];
@@ -72,22 +116,35 @@ internal static class SetOfMarks
           }
           return text.length > maxText ? text.slice(0, Math.max(1, maxText - 1)) + '…' : text;
         };
-        const describe = (el, maxText) => ({
+        // What kind of secret a field holds: a password (type=password or a password autocomplete token), a payment
+        // card (any cc-* autocomplete token) or a one-time code; null for other fields.
+        const secretKind = el => {
+          if (!el || !el.getAttribute) return null;
+          if (inputType(el) === 'password') return 'password';
+          const tokens = String(el.getAttribute('autocomplete') || '').toLowerCase().split(/\s+/);
+          if (tokens.includes('current-password') || tokens.includes('new-password')) return 'password';
+          if (tokens.some(t => t.startsWith('cc-'))) return 'payment card';
+          if (tokens.includes('one-time-code')) return 'one-time code';
+          return null;
+        };
+        const describe = (el, maxText, sealed) => ({
           tag: el.tagName.toLowerCase(),
           type: inputType(el),
           text: textOf(el, maxText),
           editable: isEditable(el),
-          password: inputType(el) === 'password',
+          secret: secretKind(el),
           select: el.tagName === 'SELECT',
+          sealedFrame: sealed ? frameSource(sealed) : null,
         });
+        // The element at a point (through frames), a label resolved to its control: { el, hit, sealed }.
         const resolveAt = (x, y) => {
-          let h = deepHit(x, y);
-          if (!h) return null;
-          if (!isEditable(h) && h.tagName !== 'SELECT') {
+          const { el: hit, sealed } = hitThroughFrames(x, y);
+          let h = hit;
+          if (h && !sealed && !isEditable(h) && h.tagName !== 'SELECT') {
             const label = h.closest ? h.closest('label') : null;
             if (label && label.control) h = label.control;
           }
-          return h;
+          return { el: h, hit, sealed };
         };
         """;
 
@@ -185,25 +242,25 @@ internal static class SetOfMarks
     /// Returns <see langword="null"/> when nothing is there.
     /// </summary>
     internal const string ElementAtPointScript = "(a) => {\n" + Helpers + """
-          const el = resolveAt(a.x, a.y);
+          const { el, hit, sealed } = resolveAt(a.x, a.y);
           if (!el) return null;
           if (a.retarget) {
-            const hit = deepHit(a.x, a.y);
             const link = hit && hit.closest ? hit.closest('a[target], area[target]') : null;
             if (link && link.target && link.target !== '_self') link.target = '_self';
             const form = hit && hit.closest ? hit.closest('form[target]') : null;
             if (form && form.target && form.target !== '_self') form.target = '_self';
           }
-          return describe(el, a.maxText);
+          return describe(el, a.maxText, sealed);
         }
         """;
 
-    /// <summary>Describes the focused element (into shadow roots), or <see langword="null"/> when only the page has focus; argument <c>{ maxText }</c>.</summary>
+    /// <summary>
+    /// Describes the focused element (into shadow roots and same-origin frames; a frame that cannot be inspected is
+    /// described with <c>sealedFrame</c>), or <see langword="null"/> when only a page has focus; argument <c>{ maxText }</c>.
+    /// </summary>
     internal const string FocusedElementScript = "(a) => {\n" + Helpers + """
-          let el = document.activeElement;
-          while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-          if (!el || el === document.body || el === document.documentElement) return null;
-          return describe(el, a.maxText);
+          const { el, sealed } = focusThroughFrames();
+          return el ? describe(el, a.maxText, sealed) : null;
         }
         """;
 
@@ -213,7 +270,7 @@ internal static class SetOfMarks
     /// Returns <c>{ ok, chosen, options }</c>.
     /// </summary>
     internal const string SelectOptionScript = "(a) => {\n" + Helpers + """
-          const sel = resolveAt(a.x, a.y);
+          const { el: sel } = resolveAt(a.x, a.y);
           if (!sel || sel.tagName !== 'SELECT') return { ok: false, chosen: null, options: [] };
           const want = squash(a.text).toLowerCase();
           const opts = [...sel.options];
@@ -296,8 +353,18 @@ internal static class SetOfMarks
     }
 
     /// <summary>What the element scripts report about one element.</summary>
-    internal sealed record ElementInfo(string Tag, string? InputType, string Text, bool Editable, bool Password, bool Select)
+    /// <param name="Secret">The kind of secret the field holds (<c>password</c>, <c>payment card</c>, <c>one-time code</c>), or <see langword="null"/>.</param>
+    /// <param name="SealedFrame">When the element is a frame whose document the page cannot read (cross-origin, sandboxed), its source; else <see langword="null"/>.</param>
+    internal sealed record ElementInfo(string Tag, string? InputType, string Text, bool Editable, string? Secret, bool Select, string? SealedFrame = null)
     {
+        /// <summary>
+        /// Why typing into this element needs the user's confirmation, or <see langword="null"/>: a secret field, or a
+        /// frame whose field cannot be inspected (treated as sensitive, since it may be a login or payment form).
+        /// </summary>
+        public string? SensitiveReason => SealedFrame is { } source
+            ? $"typing into a frame the page cannot inspect ({PlaywrightWebExecutor.Shorten(source, 60)}, cross-origin or sandboxed): its field could not be inspected, so it is treated as sensitive"
+            : Secret is { } kind ? $"typing into a {kind} field" : null;
+
         /// <summary><c>&lt;input type=password&gt; "Password"</c>.</summary>
         public override string ToString()
         {
@@ -315,8 +382,9 @@ internal static class SetOfMarks
             String(e, "type"),
             String(e, "text") ?? "",
             Bool(e, "editable"),
-            Bool(e, "password"),
-            Bool(e, "select"));
+            String(e, "secret"),
+            Bool(e, "select"),
+            String(e, "sealedFrame"));
     }
 
     internal static string? String(JsonElement e, string name) =>

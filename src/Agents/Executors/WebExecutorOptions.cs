@@ -33,15 +33,40 @@ public sealed class WebExecutorOptions
     public bool SetOfMarks { get; init; }
 
     /// <summary>
-    /// Which URLs may be loaded. <see langword="null"/> = <see cref="PlaywrightWebExecutor.DefaultAllow"/> of the start
-    /// URL (loopback hosts, <c>file:</c>, <c>data:</c>, <c>about:</c>, <c>blob:</c> and the start URL's origin).
-    /// A page load (link, form, script, history) to any other URL is cancelled before it is sent and the action that
+    /// Which URLs may be loaded. <see langword="null"/> = <see cref="PlaywrightWebExecutor.DefaultAllow(Uri?, WebExecutorOptions?)"/>:
+    /// the start URL's origin (scheme, host, port; its <c>ws:</c>/<c>wss:</c> twin for WebSockets), plus what
+    /// <see cref="AllowedOrigins"/>, <see cref="AllowLoopback"/> and <see cref="AllowFileUrls"/> add. <c>about:blank</c>,
+    /// <c>about:srcdoc</c> and <c>data:</c> are always allowed, <c>blob:</c> when its creator's origin is, and <c>file:</c>
+    /// only under <see cref="AllowFileUrls"/>, whatever this rule says. A page load (link, form, script, history) to any other URL is cancelled before it is sent and the action that
     /// caused it comes back failed, the page staying where it was; the search action and
     /// <see cref="PlaywrightWebExecutor.NavigateAsync(Uri, CancellationToken)"/> refuse such URLs without a request.
-    /// In a browser the executor launched, every other request (images, scripts, XHR) to such URLs is blocked too;
-    /// on a wrapped page only page loads are.
+    /// In a browser the executor launched, every other request (images, scripts, <c>fetch</c>/XHR, WebSockets) to such
+    /// URLs is blocked too, and with the default rule the browser is also started with a dead proxy for every host and
+    /// port outside it (which stops what Playwright's routing cannot see, such as a web worker's WebSocket; a custom rule
+    /// cannot be expressed that way). On a wrapped page only page loads are guarded.
     /// </summary>
     public Func<Uri, bool>? AllowNavigation { get; init; }
+
+    /// <summary>
+    /// Further origins (scheme, host and port of each URI; <c>http</c>, <c>https</c>, <c>ws</c> or <c>wss</c>) the
+    /// default rule allows besides the start URL's, e.g. the API server of a local app on another port. Default none.
+    /// </summary>
+    public IReadOnlyList<Uri> AllowedOrigins { get; init; } = [];
+
+    /// <summary>
+    /// Let the default rule allow every loopback host (<c>localhost</c>, <c>127.0.0.0/8</c>, <c>::1</c>) on any port, for
+    /// <c>http</c>, <c>https</c>, <c>ws</c> and <c>wss</c>. Default false: a page could otherwise reach every local
+    /// service (other dev servers, a browser's DevTools port such as <c>ws://localhost:9222</c>); prefer listing the
+    /// one origin you need in <see cref="AllowedOrigins"/>.
+    /// </summary>
+    public bool AllowLoopback { get; init; }
+
+    /// <summary>
+    /// Allow <c>file:</c> URLs in the folder of a <c>file:</c> <see cref="StartUrl"/> and below (a local site of HTML
+    /// files). Without it, or when the start URL is not a <c>file:</c> URL, no <c>file:</c> URL is ever loaded, whatever
+    /// <see cref="AllowNavigation"/> says. Default false.
+    /// </summary>
+    public bool AllowFileUrls { get; init; }
 
     /// <summary>
     /// Where the web protocol's <c>Bing</c> (search) action goes, if <see cref="AllowNavigation"/> allows it
@@ -85,6 +110,10 @@ public sealed class WebExecutorOptions
     /// <summary>The longest element text kept in <see cref="Screens.GuiElement.Text"/>. Default 80 characters.</summary>
     public int MaxElementTextLength { get; init; } = 80;
 
-    /// <summary>Extra Chromium command-line arguments (added after the offline-friendly defaults).</summary>
+    /// <summary>
+    /// Extra Chromium command-line arguments (added after the offline-friendly defaults). A proxy setting here
+    /// (<c>--proxy-server</c>, <c>--proxy-pac-url</c>, <c>--no-proxy-server</c>) replaces the dead proxy that otherwise
+    /// enforces the default <see cref="AllowNavigation"/> rule in the network stack; Playwright's routing still guards.
+    /// </summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -3,12 +3,13 @@ using Glm4vSK.Agents.Executors;
 namespace Glm4vSK.Agents.Tests.Web;
 
 /// <summary>
-/// One test site (<see cref="WebTestPages"/> at <c>/</c>, <see cref="ExecutorTestPages"/> under <c>/executor</c>) and one
-/// launched Chromium (set-of-marks on, 1000×700) shared by a test class.
+/// One test site (<see cref="WebTestPages"/> at <c>/</c>, <see cref="ExecutorTestPages"/> under <c>/executor</c>,
+/// <see cref="SensitiveFieldPages"/> under <c>/sensitive</c>) and one launched Chromium (set-of-marks on, 1000×700,
+/// the default allow-list: the site's origin only) shared by a test class.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public LocalWebSite Site { get; } = new(WebTestPages.All().Concat(ExecutorTestPages.All()).ToDictionary());
+    public LocalWebSite Site { get; } = new(WebTestPages.All().Concat(ExecutorTestPages.All()).Concat(SensitiveFieldPages.All()).ToDictionary());
 
     /// <summary>The viewport of the launched browser (not the default, so the tests see that the option is honoured).</summary>
     public const int ViewportWidth = 1000, ViewportHeight = 700;

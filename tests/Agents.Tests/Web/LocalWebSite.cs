@@ -11,9 +11,13 @@ public sealed class LocalWebSite : IDisposable
     private readonly Dictionary<string, string> _pages;
     private readonly Task _loop;
 
-    public LocalWebSite(Dictionary<string, string> pages)
+    private readonly Dictionary<string, Uri> _redirects;
+
+    /// <summary>Serves <paramref name="pages"/> (path → HTML) and answers the paths of <paramref name="redirects"/> with 302 to their URL.</summary>
+    public LocalWebSite(Dictionary<string, string> pages, Dictionary<string, Uri>? redirects = null)
     {
         _pages = pages;
+        _redirects = redirects ?? [];
         for (int attempt = 0; ; attempt++)
         {
             int port = FreePort();
@@ -55,7 +59,11 @@ public sealed class LocalWebSite : IDisposable
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
             string path = ctx.Request.Url!.AbsolutePath;
             lock (Requests) Requests.Add(path);
-            if (_pages.TryGetValue(path, out string? html))
+            if (_redirects.TryGetValue(path, out var target))
+            {
+                ctx.Response.Redirect(target.AbsoluteUri);
+            }
+            else if (_pages.TryGetValue(path, out string? html))
             {
                 byte[] body = Encoding.UTF8.GetBytes(html);
                 ctx.Response.ContentType = "text/html; charset=utf-8";

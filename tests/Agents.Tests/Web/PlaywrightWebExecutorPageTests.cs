@@ -284,7 +284,7 @@ public sealed class PlaywrightWebExecutorPageTests(BrowserFixture fixture) : ICl
 
         var click = await Executor.ExecuteAsync(WebAction($"Click [{LabelOf(observation, "Go to the second page")}]"), observation);
         Assert.True(click.Succeeded, click.Message);
-        await Page.WaitForURLAsync(fixture.Url("/executor/second"));
+        await PageUrl.WaitForAsync(Page, fixture.Url("/executor/second"), () => $"site requests {string.Join(",", fixture.Site.Requests)}");
         var second = await Executor.ObserveAsync();
         Assert.Equal("Second page", await Page.EvaluateAsync<string>("() => document.title"));
         Assert.Equal(fixture.Url("/executor/second"), second.Location);

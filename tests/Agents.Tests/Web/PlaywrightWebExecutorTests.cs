@@ -125,11 +125,7 @@ public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassF
         var o = await Executor.ObserveAsync();
         var clicked = await Executor.ExecuteAsync(Web($"Click [{Find(o, "a", "Second page").Label}]"), o);
         Assert.True(clicked.Succeeded, clicked.Message);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!Executor.Page.Url.EndsWith("/second", StringComparison.Ordinal) && watch.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(50);
-        Assert.True(Executor.Page.Url.EndsWith("/second", StringComparison.Ordinal),
-            $"{clicked.Message}; url {Executor.Page.Url}; requests {string.Join(",", browser.Site.Requests)}; title " +
-            await Executor.Page.EvaluateAsync<string>("() => document.title + ' ' + location.href"));
+        await PageUrl.WaitForAsync(Executor.Page, browser.Site["/second"].AbsoluteUri, () => $"{clicked.Message}; requests {string.Join(",", browser.Site.Requests)}");
         var second = await Executor.ObserveAsync();
         Assert.EndsWith("/second", second.Location);
         var back = await Executor.ExecuteAsync(Web("GoBack"), second);
