@@ -9,7 +9,8 @@ namespace Glm4vSK.Connector;
 /// <summary>
 /// <see cref="IChatClient"/> over a local <see cref="Glm4vEngine"/>. Streams one assistant message per turn
 /// (reasoning as <see cref="TextReasoningContent"/>, the answer as <see cref="TextContent"/>, each complete tool call as
-/// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> and the finish reason.
+/// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> (its
+/// <c>ReasoningTokenCount</c>: the generated tokens of the think block, closing tag included) and the finish reason.
 /// Each update's <c>RawRepresentation</c> is the <see cref="GeneratedToken"/> that completed it (the last token for
 /// text held back to the end, and for the final update). Thread-safe: requests queue on the engine. Cancelling stops generation and frees its memory at once.
 /// </summary>
@@ -56,21 +57,30 @@ public sealed partial class Glm4vChatClient : IChatClient
         int generated = 0, calls = 0;
         GenerationFinishReason? finish = null;
         GeneratedToken? last = null;
+        var reasoningTokens = new ReasoningTokenCounter();
 
         await foreach (var token in _backend.GenerateAsync(inputs ?? prompt.Inputs, sampling, cancellationToken).ConfigureAwait(false))
         {
             generated++;
             last = token;
             finish = token.FinishReason ?? finish;
+            reasoningTokens.Token(token.TextDelta);
             string text = stops.Push(token.TextDelta);
-            foreach (var update in Map(parser.Push(text), turn, request.IncludeReasoning, ref calls, token)) yield return update;
+            foreach (var update in Map(reasoningTokens.Saw(parser.Push(text)), turn, request.IncludeReasoning, ref calls, token)) yield return update;
             if (stops.Stopped) { finish = GenerationFinishReason.Stop; break; }
         }
         // Held-back text comes out now: the last token is the one that ended it.
-        foreach (var update in Map(parser.Push(stops.Flush()), turn, request.IncludeReasoning, ref calls, last)) yield return update;
-        foreach (var update in Map(parser.Complete(), turn, request.IncludeReasoning, ref calls, last)) yield return update;
+        foreach (var update in Map(reasoningTokens.Saw(parser.Push(stops.Flush())), turn, request.IncludeReasoning, ref calls, last)) yield return update;
+        foreach (var update in Map(reasoningTokens.Saw(parser.Complete()), turn, request.IncludeReasoning, ref calls, last)) yield return update;
 
-        var usage = new UsageDetails { InputTokenCount = prompt.TokenCount, OutputTokenCount = generated, TotalTokenCount = prompt.TokenCount + generated, CachedInputTokenCount = 0 };
+        var usage = new UsageDetails
+        {
+            InputTokenCount = prompt.TokenCount,
+            OutputTokenCount = generated,
+            TotalTokenCount = prompt.TokenCount + generated,
+            CachedInputTokenCount = 0,
+            ReasoningTokenCount = reasoningTokens.Count,
+        };
         var final = turn.Update([new UsageContent(usage)], last);
         final.FinishReason = calls > 0 ? ChatFinishReason.ToolCalls : finish == GenerationFinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
         yield return final;
