@@ -124,12 +124,14 @@ public sealed class RemoteDependencyInjectionTests
             s.MaxResponseBytes = -1;
             s.MaxOutputTokens = 0;
             s.HttpClientName = " ";
+            s.Dialect = (Glm4vServerDialect)7;
         }));
         Assert.Contains("'Glm4vRemoteClientSettings.Endpoint' is not set", e.Message);
         Assert.Contains("'Glm4vRemoteClientSettings.StreamIdleTimeout' is -00:00:05", e.Message);
         Assert.Contains("'Glm4vRemoteClientSettings.MaxResponseBytes' is -1", e.Message);
         Assert.Contains("'Glm4vRemoteClientSettings.MaxOutputTokens' is 0", e.Message);
         Assert.Contains("'Glm4vRemoteClientSettings.HttpClientName' is empty", e.Message);
+        Assert.Contains("'Glm4vRemoteClientSettings.Dialect' is 7", e.Message);
         Assert.DoesNotContain("Model", e.Message);
 
         // no limit at all is allowed
