@@ -9,8 +9,10 @@ namespace Glm4vSK.Connector;
 /// <summary>
 /// <see cref="IChatClient"/> over a local <see cref="Glm4vEngine"/>. Streams one assistant message per turn
 /// (reasoning as <see cref="TextReasoningContent"/>, the answer as <see cref="TextContent"/>, each complete tool call as
-/// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> and the finish reason.
-/// Thread-safe: requests queue on the engine. Cancelling stops generation and frees its memory at once.
+/// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> (its
+/// <c>ReasoningTokenCount</c>: the generated tokens of the think block, closing tag included) and the finish reason.
+/// Each update's <c>RawRepresentation</c> is the <see cref="GeneratedToken"/> that completed it (the last token for
+/// text held back to the end, and for the final update). Thread-safe: requests queue on the engine. Cancelling stops generation and frees its memory at once.
 /// </summary>
 public sealed partial class Glm4vChatClient : IChatClient
 {
@@ -54,20 +56,32 @@ public sealed partial class Glm4vChatClient : IChatClient
         var turn = new TurnIds(_modelId);
         int generated = 0, calls = 0;
         GenerationFinishReason? finish = null;
+        GeneratedToken? last = null;
+        var reasoningTokens = new ReasoningTokenCounter();
 
         await foreach (var token in _backend.GenerateAsync(inputs ?? prompt.Inputs, sampling, cancellationToken).ConfigureAwait(false))
         {
             generated++;
+            last = token;
             finish = token.FinishReason ?? finish;
+            reasoningTokens.Token(token.TextDelta);
             string text = stops.Push(token.TextDelta);
-            foreach (var update in Map(parser.Push(text), turn, request.IncludeReasoning, ref calls)) yield return update;
+            foreach (var update in Map(reasoningTokens.Saw(parser.Push(text)), turn, request.IncludeReasoning, ref calls, token)) yield return update;
             if (stops.Stopped) { finish = GenerationFinishReason.Stop; break; }
         }
-        foreach (var update in Map(parser.Push(stops.Flush()), turn, request.IncludeReasoning, ref calls)) yield return update;
-        foreach (var update in Map(parser.Complete(), turn, request.IncludeReasoning, ref calls)) yield return update;
+        // Held-back text comes out now: the last token is the one that ended it.
+        foreach (var update in Map(reasoningTokens.Saw(parser.Push(stops.Flush())), turn, request.IncludeReasoning, ref calls, last)) yield return update;
+        foreach (var update in Map(reasoningTokens.Saw(parser.Complete()), turn, request.IncludeReasoning, ref calls, last)) yield return update;
 
-        var usage = new UsageDetails { InputTokenCount = prompt.TokenCount, OutputTokenCount = generated, TotalTokenCount = prompt.TokenCount + generated, CachedInputTokenCount = 0 };
-        var final = turn.Update([new UsageContent(usage)]);
+        var usage = new UsageDetails
+        {
+            InputTokenCount = prompt.TokenCount,
+            OutputTokenCount = generated,
+            TotalTokenCount = prompt.TokenCount + generated,
+            CachedInputTokenCount = 0,
+            ReasoningTokenCount = reasoningTokens.Count,
+        };
+        var final = turn.Update([new UsageContent(usage)], last);
         final.FinishReason = calls > 0 ? ChatFinishReason.ToolCalls : finish == GenerationFinishReason.Length ? ChatFinishReason.Length : ChatFinishReason.Stop;
         yield return final;
     }
@@ -79,7 +93,8 @@ public sealed partial class Glm4vChatClient : IChatClient
         return ModelInputs.FromTokens([ids], 0, p.PixelValues?.clone(), p.ImageGrids, p.PixelValuesVideos?.clone(), p.VideoGrids);
     }
 
-    static List<ChatResponseUpdate> Map(IReadOnlyList<GlmOutputEvent> events, TurnIds turn, bool includeReasoning, ref int calls)
+    /// <summary>The updates of <paramref name="events"/>, each carrying <paramref name="token"/> (the token that completed it) as its raw representation.</summary>
+    static List<ChatResponseUpdate> Map(IReadOnlyList<GlmOutputEvent> events, TurnIds turn, bool includeReasoning, ref int calls, GeneratedToken? token)
     {
         var updates = new List<ChatResponseUpdate>();
         foreach (var e in events)
@@ -87,14 +102,14 @@ public sealed partial class Glm4vChatClient : IChatClient
             switch (e)
             {
                 case ReasoningDelta r when includeReasoning && r.Text.Length > 0:
-                    updates.Add(turn.Update([new TextReasoningContent(r.Text)]));
+                    updates.Add(turn.Update([new TextReasoningContent(r.Text)], token));
                     break;
                 case ContentDelta c when c.Text.Length > 0:
-                    updates.Add(turn.Update([new TextContent(c.Text)]));
+                    updates.Add(turn.Update([new TextContent(c.Text)], token));
                     break;
                 case ToolCallCompleted call:
                     calls++;
-                    updates.Add(turn.Update([new FunctionCallContent(TurnIds.NewCallId(), call.Name, new Dictionary<string, object?>(call.Arguments))]));
+                    updates.Add(turn.Update([new FunctionCallContent(TurnIds.NewCallId(), call.Name, new Dictionary<string, object?>(call.Arguments))], token));
                     break;
             }
         }
@@ -127,11 +142,13 @@ internal sealed class TurnIds(string modelId)
 
     public static string NewCallId() => "call_" + Guid.NewGuid().ToString("N")[..24];
 
-    public ChatResponseUpdate Update(IList<AIContent> contents) => new(ChatRole.Assistant, contents)
+    /// <param name="token">The engine's token that completed the update (its raw representation), if any.</param>
+    public ChatResponseUpdate Update(IList<AIContent> contents, GeneratedToken? token = null) => new(ChatRole.Assistant, contents)
     {
         ResponseId = ResponseId,
         MessageId = MessageId,
         CreatedAt = CreatedAt,
         ModelId = modelId,
+        RawRepresentation = token,
     };
 }

@@ -3,7 +3,9 @@ using System.ComponentModel;
 using Glm4vSK.LocalEngine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Glm4vSK.Connector.Tests;
 
@@ -178,7 +180,7 @@ public sealed class ConformanceTests
     public async Task Caching_SecondIdenticalRequestIsServedFromTheCache()
     {
         var (inner, backend) = Make("Cached answer.<|endoftext|>", "Cached answer.<|endoftext|>");
-        using var client = inner.AsBuilder().UseDistributedCache(new DictionaryCache()).Build();
+        using var client = inner.AsBuilder().UseDistributedCache(new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()))).Build();
         var a = await client.GetResponseAsync("same question", NoThinking);
         var b = await client.GetResponseAsync("same question", NoThinking);
         Assert.Equal(a.Text, b.Text);
@@ -210,19 +212,6 @@ public sealed class ConformanceTests
         using (var canvas = new SkiaSharp.SKCanvas(bmp)) canvas.Clear(SkiaSharp.SKColors.MediumPurple);
         using var img = SkiaSharp.SKImage.FromBitmap(bmp);
         return img.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray();
-    }
-
-    sealed class DictionaryCache : IDistributedCache
-    {
-        readonly ConcurrentDictionary<string, byte[]> _d = new();
-        public byte[]? Get(string key) => _d.TryGetValue(key, out var v) ? v : null;
-        public Task<byte[]?> GetAsync(string key, CancellationToken token = default) => Task.FromResult(Get(key));
-        public void Refresh(string key) { }
-        public Task RefreshAsync(string key, CancellationToken token = default) => Task.CompletedTask;
-        public void Remove(string key) => _d.TryRemove(key, out _);
-        public Task RemoveAsync(string key, CancellationToken token = default) { Remove(key); return Task.CompletedTask; }
-        public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => _d[key] = value;
-        public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) { Set(key, value, options); return Task.CompletedTask; }
     }
 
     sealed class ListLoggerProvider : ILoggerProvider

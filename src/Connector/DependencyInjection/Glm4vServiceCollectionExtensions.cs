@@ -40,19 +40,24 @@ public static class Glm4vServiceCollectionExtensions
     /// <summary>How errors name the settings of a registration configured in code (<c>Glm4vClientSettings.ModelPath</c>).</summary>
     internal const string SettingsPrefix = nameof(Glm4vClientSettings) + ".";
 
-    internal static Glm4vClientSettings Bind(IConfiguration configuration, Action<Glm4vClientSettings>? configure)
+    internal static Glm4vClientSettings Bind(IConfiguration configuration, Action<Glm4vClientSettings>? configure) =>
+        Bind<Glm4vClientSettings>(configuration, configure);
+
+    /// <summary>Settings bound from <paramref name="configuration"/>, then completed by <paramref name="configure"/>.</summary>
+    internal static TSettings Bind<TSettings>(IConfiguration configuration, Action<TSettings>? configure) where TSettings : new()
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var settings = new Glm4vClientSettings();
+        var settings = new TSettings();
         configuration.Bind(settings);
         configure?.Invoke(settings);
         return settings;
     }
 
-    static Glm4vClientSettings Configure(Action<Glm4vClientSettings> configure)
+    /// <summary>Settings configured in code.</summary>
+    internal static TSettings Configure<TSettings>(Action<TSettings> configure) where TSettings : new()
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var settings = new Glm4vClientSettings();
+        var settings = new TSettings();
         configure(settings);
         return settings;
     }

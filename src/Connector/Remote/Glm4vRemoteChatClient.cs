@@ -47,7 +47,8 @@ namespace Glm4vSK.Connector;
 /// (call ids kept); raw <c>&lt;think&gt;</c>/<c>&lt;tool_call&gt;</c> markup in the content is parsed here, so the result
 /// is the same either way. One <c>ResponseId</c> = <c>MessageId</c> (the server's completion id) per turn; usage from
 /// <c>usage</c> (with <c>prompt_tokens_details.cached_tokens</c>); finish reason <c>tool_calls</c> whenever a call was
-/// returned.</para>
+/// returned. Each update's <c>RawRepresentation</c> is the chunk it was made from (a <see cref="JsonElement"/>; an
+/// update completed by a later chunk carries that one); a non-streaming response's is the whole body.</para>
 /// <para><b>Errors.</b> An HTTP error status, an error event in the stream, or a response that is not a chat
 /// completion → <see cref="Glm4vRemoteException"/> with the status code and the server's message; so is any field of
 /// a response or chunk with a wrong type or value (the message names its path, e.g. <c>choices[0].delta.content</c>;
@@ -109,7 +110,9 @@ public sealed class Glm4vRemoteChatClient : IChatClient
         var updates = new List<ChatResponseUpdate>();
         await deadline.RunAsync(ReadWholeAsync(response, turn, updates, deadline.Token)).ConfigureAwait(false);
         turn.Complete(updates);
-        return updates.ToChatResponse();
+        var whole = updates.ToChatResponse();
+        whole.RawRepresentation = turn.Raw; // the response body
+        return whole;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,

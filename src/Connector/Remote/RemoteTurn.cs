@@ -41,13 +41,21 @@ internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
     string? _finish;
     UsageDetails? _usage;
     int _calls;
+    JsonElement? _raw;
+
+    /// <summary>The chunk (streaming) or response body last read: every update made from it carries it as its <c>RawRepresentation</c>.</summary>
+    public JsonElement? Raw => _raw;
 
     /// <summary>Whether a finish reason or usage (the end of a response) has been seen.</summary>
     public bool SawFinish => _finish is not null;
 
-    /// <summary>Reads <c>id</c>, <c>created</c> and <c>model</c> (the first values seen win).</summary>
+    /// <summary>
+    /// Starts a chunk (or the whole response) at its <paramref name="root"/>: keeps it as <see cref="Raw"/> (a copy, which
+    /// outlives the parsed document) and reads <c>id</c>, <c>created</c> and <c>model</c> (the first values seen win).
+    /// </summary>
     public void Meta(JsonElement root)
     {
+        _raw = root.Clone();
         string? id = WireFields.String(root, "id", "");
         DateTimeOffset? created = WireFields.UnixTime(root, "created", "");
         string? model = WireFields.String(root, "model", "");
@@ -239,6 +247,7 @@ internal sealed class RemoteTurn(RemoteRequest request, long maxArguments)
             MessageId = _responseId, // one message per response: the response id serves as the message id (as MEAI's OpenAI client does)
             CreatedAt = _createdAt,
             ModelId = _model ?? request.Model,
+            RawRepresentation = _raw,
         };
     }
 
