@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Glm4vSK.Connector.Parsing;
 
 /// <summary>
-/// Non-streaming parser for the GLM-4.5/4.6(V) tool-call format (vLLM <c>glm45</c>, fixtures README §5.2):
+/// Non-streaming parser for the GLM-4.5/4.6(V) tool-call format (as vLLM's <c>glm45</c> parser reads it):
 /// <code>
 /// &lt;tool_call&gt;NAME
 /// &lt;arg_key&gt;KEY&lt;/arg_key&gt;

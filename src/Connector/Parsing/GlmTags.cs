@@ -1,6 +1,6 @@
 namespace Glm4vSK.Connector.Parsing;
 
-/// <summary>The GLM-4V family's output markup, as text (specs/formats.md §1, §3, §4, §5.1).</summary>
+/// <summary>The GLM-4V family's output markup, as text (think/answer, tool calls, grounding boxes, special tokens).</summary>
 public static class GlmTags
 {
     public const string ThinkStart = "<think>";

@@ -3,7 +3,7 @@ namespace Glm4vSK.Connector.Parsing;
 /// <summary>
 /// Splits a complete GLM output into reasoning and content the way current vLLM's <c>glm45</c> reasoning parser does
 /// (R1-style <c>&lt;think&gt;</c>/<c>&lt;/think&gt;</c>), plus the GLM-4.1V / AutoGLM <c>&lt;answer&gt;</c> step
-/// (fixtures README §5.3, specs/formats.md §4). Nothing is trimmed.
+/// Nothing is trimmed.
 /// </summary>
 /// <remarks>
 /// <para>Thinking on (<see cref="GlmParserOptions.ThinkingEnabled"/>), the default:</para>
