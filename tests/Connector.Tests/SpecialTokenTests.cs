@@ -64,6 +64,45 @@ public sealed class SpecialTokenTests
     }
 
     [Fact]
+    public void A_long_run_of_possible_token_starts_is_held_and_then_released_whole()
+    {
+        string run = string.Concat(Enumerable.Repeat("<|ima[g<", 20_000));
+        var parser = new GlmStreamingParser(new GlmParserOptions { ThinkingEnabled = false });
+        var events = new List<GlmOutputEvent>();
+        foreach (char c in run) events.AddRange(parser.Push(c.ToString()));
+        Assert.Empty(events); // every segment could still complete once the ones after it are taken off
+        events.AddRange(parser.Push("|image|>MASK]ge|>x"));
+        events.AddRange(parser.Complete());
+        Assert.Equal(run[..^8] + "x", MergedOutput.From(events).Content);
+    }
+
+    [Fact]
+    public void Stripping_matches_repeated_removal_on_random_texts()
+    {
+        string[] pieces = ["<", "[", "<|", "<|ima", "ge|>", "image|>", "<|image|>", "[gMASK]", "[gMA", "SK]", "<so", "p>", "<|user", "|>", "a", " ", "<think>"];
+        var random = new Random(11);
+        for (int n = 0; n < 3000; n++)
+        {
+            string text = string.Concat(Enumerable.Range(0, random.Next(0, 14)).Select(_ => pieces[random.Next(pieces.Length)]));
+            Assert.True(Reference(text) == GlmTags.StripSpecialTokens(text), $"{text}: {Reference(text)} vs {GlmTags.StripSpecialTokens(text)}");
+        }
+
+        // Cut the text before the first stop token, then take out non-text tokens until none is left, closing up the text each time.
+        static string Reference(string text)
+        {
+            var stack = new System.Text.StringBuilder();
+            foreach (char c in text)
+            {
+                stack.Append(c);
+                string s = stack.ToString();
+                if (GlmTags.StopTokens.FirstOrDefault(t => s.EndsWith(t, StringComparison.Ordinal)) is { } stop) return s[..^stop.Length];
+                if (GlmTags.NonTextTokens.FirstOrDefault(t => s.EndsWith(t, StringComparison.Ordinal)) is { } token) stack.Length -= token.Length;
+            }
+            return stack.ToString();
+        }
+    }
+
+    [Fact]
     public void Markup_the_parsers_need_still_works_with_special_tokens_around_it()
     {
         const string text = "<answer><|image|>Sure<tool_call>f\n<arg_key>s</arg_key><arg_value>a<|image|>b</arg_value></tool_call></answer><|image|>";

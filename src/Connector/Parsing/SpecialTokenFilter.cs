@@ -8,16 +8,19 @@ namespace Glm4vSK.Connector.Parsing;
 /// <remarks>
 /// Characters go onto a stack one at a time and a token is taken off as soon as the stack ends with it, so text that
 /// closes up around a removed token is read again (<c>&lt;|us&lt;|image|&gt;er|&gt;</c> is a stop token): the output
-/// never contains a token, filtering it again changes nothing, and any chunking gives the same output. Only the stack
-/// top that later input could still take off is held back.
+/// never contains a token, filtering it again changes nothing, and any chunking gives the same output.
+/// Every token starts with <c>&lt;</c> or <c>[</c> and has neither further on, so the stack top that may still be taken
+/// off is a run of segments, each starting at one of those characters and each a proper prefix of a token; only that
+/// run is held back. Linear in the text, whatever its content.
 /// </remarks>
 internal sealed class SpecialTokenFilter
 {
     static readonly string[] Tokens = [.. GlmTags.StopTokens, .. GlmTags.NonTextTokens];
-    static readonly int LongestToken = Tokens.Max(t => t.Length);
 
-    char[] _held = new char[64];
-    int _length;
+    char[] _buf = new char[64];
+    int _start;   // the first character not released yet
+    int _length;  // the stack's end
+    readonly List<int> _segments = []; // starts of the held segments, oldest first
     bool _stopped;
 
     /// <summary>The filtered text that no later input can change.</summary>
@@ -26,23 +29,37 @@ internal sealed class SpecialTokenFilter
         if (_stopped || text.Length == 0) return "";
         foreach (char c in text)
         {
-            if (_length == _held.Length) Array.Resize(ref _held, _held.Length * 2);
-            _held[_length++] = c;
-            if (TokenAtEnd(c) is not { } token) continue;
-            _length -= token.Length;
-            if (GlmTags.StopTokens.Contains(token)) return Complete();
+            Append(c);
+            if (c is '<' or '[')
+            {
+                _segments.Add(_length - 1); // a lone '<' or '[' starts some token
+                continue;
+            }
+            if (_segments.Count == 0) continue;
+            int segment = _segments[^1];
+            var top = _buf.AsSpan(segment, _length - segment);
+            if (TokenEqualTo(top) is { } token)
+            {
+                _length = segment;
+                _segments.RemoveAt(_segments.Count - 1);
+                if (GlmTags.StopTokens.Contains(token)) return Complete();
+            }
+            else if (!IsProperPrefix(top))
+            {
+                _segments.Clear(); // nothing below can complete any more
+            }
         }
-        int keep = LiveSuffix();
-        string released = new(_held, 0, _length - keep);
-        Array.Copy(_held, _length - keep, _held, 0, keep);
-        _length = keep;
+        int end = _segments.Count > 0 ? _segments[0] : _length;
+        string released = new(_buf, _start, end - _start);
+        _start = end;
         return released;
     }
 
     public string Complete()
     {
-        string rest = _stopped ? "" : new string(_held, 0, _length);
-        _length = 0;
+        string rest = _stopped ? "" : new string(_buf, _start, _length - _start);
+        _start = _length = 0;
+        _segments.Clear();
         _stopped = true;
         return rest;
     }
@@ -55,33 +72,27 @@ internal sealed class SpecialTokenFilter
         return head + filter.Complete();
     }
 
-    string? TokenAtEnd(char last)
+    void Append(char c)
     {
-        foreach (string token in Tokens)
+        if (_length == _buf.Length)
         {
-            if (token[^1] == last && token.Length <= _length && _held.AsSpan(_length - token.Length, token.Length).SequenceEqual(token))
-                return token;
+            // Drop the released part first; grow only when the held part fills half the buffer.
+            int held = _length - _start;
+            var target = held * 2 > _buf.Length ? new char[_buf.Length * 2] : _buf;
+            Array.Copy(_buf, _start, target, 0, held);
+            for (int i = 0; i < _segments.Count; i++) _segments[i] -= _start;
+            _buf = target;
+            _start = 0;
+            _length = held;
         }
-        return null;
+        _buf[_length++] = c;
     }
 
-    /// <summary>
-    /// The length of the longest stack top made of proper token prefixes one after another: each could still complete
-    /// (the inner ones first, taking themselves off), so none of it may be released yet.
-    /// </summary>
-    int LiveSuffix()
+    static string? TokenEqualTo(ReadOnlySpan<char> text)
     {
-        // live[j]: the top from j on is such a sequence. A start more than LongestToken - 1 below the nearest live one cannot be live.
-        var live = new bool[_length + 1];
-        live[_length] = true;
-        int earliest = _length;
-        for (int j = _length - 1; j >= 0 && earliest - j < LongestToken; j--)
-        {
-            for (int len = 1; len < LongestToken && j + len <= _length && !live[j]; len++)
-                live[j] = live[j + len] && IsProperPrefix(_held.AsSpan(j, len));
-            if (live[j]) earliest = j;
-        }
-        return _length - earliest;
+        foreach (string token in Tokens)
+            if (text.SequenceEqual(token)) return token;
+        return null;
     }
 
     static bool IsProperPrefix(ReadOnlySpan<char> text)
