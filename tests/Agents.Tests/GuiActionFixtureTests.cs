@@ -5,7 +5,7 @@ using Glm4vSK.Agents.Protocols;
 
 namespace Glm4vSK.Agents.Tests;
 
-/// <summary>One theory row per non-empty line of <c>formats/gui_actions.jsonl</c> (fixtures README §5.4).</summary>
+/// <summary>One theory row per non-empty line of <c>formats/gui_actions.jsonl</c>.</summary>
 public sealed class GuiActionFixtureTests
 {
     private const string File = "gui_actions.jsonl";
@@ -90,7 +90,7 @@ public sealed class GuiActionFixtureTests
         else
         {
             Assert.NotNull(actual);
-            // README §5.1: Python's round-half-even on binary floats may differ from Math.Round in the last cent.
+            // Python's round-half-even on binary floats may differ from Math.Round in the last cent.
             Assert.Equal((double)pixel[0]!, actual.Value.X, 0.006);
             Assert.Equal((double)pixel[1]!, actual.Value.Y, 0.006);
         }

@@ -6,7 +6,7 @@ using Glm4vSK.Connector.Tests.Support;
 namespace Glm4vSK.Connector.Tests;
 
 /// <summary>
-/// One theory row per line of <c>formats/{reasoning,tool_calls,grounding}.jsonl</c> (fixtures README §5.1–5.3). The
+/// One theory row per line of <c>formats/{reasoning,tool_calls,grounding}.jsonl</c>. The
 /// assertions that apply to a line follow from the keys it carries.
 /// </summary>
 public sealed class FormatFixtureTests
@@ -25,7 +25,7 @@ public sealed class FormatFixtureTests
         Assert.NotEmpty(FormatVector.DiscoverIds(file));
     }
 
-    /// <summary>The <c>&lt;answer&gt;</c> step applies to GLM-4.1V and AutoGLM-Phone (README §5.3 rule 4).</summary>
+    /// <summary>The <c>&lt;answer&gt;</c> step applies to GLM-4.1V and AutoGLM-Phone.</summary>
     internal static bool ExtractsAnswer(FormatVector v)
     {
         if (!v.Has("family")) return false;
@@ -95,7 +95,7 @@ public sealed class FormatFixtureTests
                 AssertCalls(v, StreamedCalls(streamed), "streaming");
                 foreach (var call in streamed.CompletedCalls)
                     if (call.Completed!.Arguments.Count == 0) Assert.Equal("{}", call.JoinedFragments);
-                // README §5.2: equal to the non-streaming result for the joined text.
+                // Equal to the non-streaming result for the joined text.
                 AssertCalls(v, Glm45ToolCallParser.Parse(v.Text, schemas).ToolCalls.Select(c => (c.Name, JsonCompare.Of(c.Arguments))).ToList(), "non-streaming (joined chunks)");
             }
         }
@@ -118,7 +118,7 @@ public sealed class FormatFixtureTests
         }
     }
 
-    const double PixelTolerance = 0.006; // README §3 / §5.1
+    const double PixelTolerance = 0.006; // pixels are given to 2 decimals, rounded half-even by Python
 
     [Theory, MemberData(nameof(GroundingVectors))]
     public void Grounding(string caseId)

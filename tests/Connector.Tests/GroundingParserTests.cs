@@ -10,7 +10,7 @@ public sealed class GroundingParserTests
     [Fact]
     public void Pixel_mapping_divides_by_1000()
     {
-        // specs/formats.md §1.5 worked conversions (G1 on 1920x1080).
+        // A worked conversion: a box in thousandths to pixels on 1920x1080.
         var box = Assert.Single(GroundingParser.Parse("<|begin_of_box|>[[94,598,177,991]]<|end_of_box|>", 1920, 1080).Boxes);
         Close(180.48, box.Pixels.X1);
         Close(645.84, box.Pixels.Y1);

@@ -4,7 +4,7 @@ using Glm4vSK.LocalEngine.Tests.Fixtures;
 namespace Glm4vSK.LocalEngine.Tests;
 
 /// <summary>
-/// One theory row per <c>templates/*.json</c> fixture (README §4): the case's Hugging Face messages are translated into
+/// One theory row per <c>templates/*.json</c> fixture: the case's Hugging Face messages are translated into
 /// <see cref="TemplateMessage"/>s, rendered with the family's renderer and compared byte for byte.
 /// </summary>
 public sealed class ChatTemplateFixtureTests

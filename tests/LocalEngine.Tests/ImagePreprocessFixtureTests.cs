@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Glm4vSK.LocalEngine.Tests;
 
 /// <summary>
-/// Preprocessing against the fixtures (README §2, §3): one row per preprocess item (decode, smart_resize, native uint8
+/// Preprocessing against the fixtures: one row per preprocess item (decode, smart_resize, native uint8
 /// resize, normalise, patchify, with the item's own <c>processor</c> settings), and one row per model case with input
 /// PNGs (its <c>pixel_values</c> / <c>pixel_values_videos</c> and grids, with the model dir's preprocessor_config.json).
 /// </summary>
@@ -110,7 +110,7 @@ public sealed class ImagePreprocessFixtureTests
         Assert.True(expected.SequenceEqual(actual),
             $"{what}: expected [{string.Join(", ", expected)}], actual [{string.Join(", ", actual)}] (exact).");
 
-    /// <summary>[sum, sum |x|, sum x², min, max] in float64 over the whole tensor (README §2.1 stats layout).</summary>
+    /// <summary>[sum, sum |x|, sum x², min, max] in float64 over the whole tensor (the fixtures' stats layout).</summary>
     static Tensor Stats(Tensor t)
     {
         using var c = t.cpu().contiguous();

@@ -14,7 +14,7 @@ public sealed class MeaiConversationTests
 
     static DataContent Png() => new(new byte[] { 0x89, 0x50, 0x4e, 0x47 }, "image/png");
 
-    /// <summary>The conversation of specs/model.md §8.2 (and the glm-4.5v__tool_result_with_image fixture).</summary>
+    /// <summary>A weather conversation with an image in the tool result (as in the glm-4.5v__tool_result_with_image fixture).</summary>
     static (List<ChatMessage> Messages, DataContent UserImage, DataContent ToolImage) WeatherConversation()
     {
         var userImage = Png();
@@ -60,7 +60,7 @@ public sealed class MeaiConversationTests
                 TextAssert.Identical(expected, conversation.Render(template, addGenerationPrompt: true, thinking).Text, $"{family}, enable_thinking={thinking}");
             }
 
-        // specs/model.md §8.2, thinking on.
+        // The expected rendering, thinking on.
         const string spec =
             "[gMASK]<sop><|system|>\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>\n" +
             "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\"}, \"days\": {\"type\": \"integer\"}}}}}\n" +

@@ -4,7 +4,7 @@ using Glm4vSK.LocalEngine.Tests.Support;
 namespace Glm4vSK.LocalEngine.Tests;
 
 /// <summary>
-/// The GLIBCXX_3.4.32 fix for TorchSharp 0.107's libLibTorchSharp.so (specs/torchsharp.md §1.3): the patcher marks the
+/// The GLIBCXX_3.4.32 fix for TorchSharp 0.107's libLibTorchSharp.so: the patcher marks the
 /// version need weak and changes nothing else, is idempotent, and the copy this test run loaded is already fixed.
 /// </summary>
 public sealed class NativeLoadTests

@@ -2,7 +2,7 @@ using Glm4vSK.LocalEngine.Processing;
 
 namespace Glm4vSK.LocalEngine.Tests;
 
-/// <summary><see cref="SmartResize"/> against transformers' results (model.md §6.2) and the fixture sizes (README §2.2).</summary>
+/// <summary><see cref="SmartResize"/> against transformers' results and the fixture sizes.</summary>
 public sealed class SmartResizeTests
 {
     const long CheckpointMax = 9_633_792, ClassMax = 11_760_000, Min = 12_544;

@@ -4,8 +4,8 @@ using Glm4vSK.Agents.Protocols;
 namespace Glm4vSK.Agents.Actions;
 
 /// <summary>
-/// One parsed GUI action. <see cref="Type"/> and <see cref="Args"/> are exactly what fixtures README §5.4 specifies
-/// for the protocol (snake_case type; the protocol's arguments as parsed); <see cref="Kind"/> is the
+/// One parsed GUI action. <see cref="Type"/> and <see cref="Args"/> are exactly the protocol's own
+/// (snake_case type; the protocol's arguments as parsed); <see cref="Kind"/> is the
 /// protocol-independent meaning; <see cref="Point"/> is the target in thousandths.
 /// </summary>
 /// <param name="Protocol">The protocol that produced the action.</param>

@@ -5,7 +5,7 @@ public readonly record struct GuiPoint(double X, double Y)
 {
     /// <summary>
     /// Pixel coordinates for a <paramref name="width"/> × <paramref name="height"/> screenshot: <c>v/1000·size</c>
-    /// rounded to 2 decimals (the first-party AutoGLM convention, fixtures README §5.1). An executor may then
+    /// rounded to 2 decimals (the first-party AutoGLM convention). An executor may then
     /// truncate (the AutoGLM executor does <c>int()</c>).
     /// </summary>
     public PixelPoint ToPixels(int width, int height)

@@ -1,6 +1,6 @@
 namespace Glm4vSK.Agents.Actions;
 
-/// <summary>The GUI-agent output protocols the parsers understand (fixtures README §5.4, formats.md §2).</summary>
+/// <summary>The GUI-agent output protocols the parsers understand.</summary>
 public enum GuiProtocol
 {
     /// <summary>GLM-4.1V / GLM-4.5V mobile (AndroidWorld): <c>Memory: … Reason: … Action: {"action_type": …}</c>.</summary>

@@ -9,7 +9,7 @@ namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
 /// Drives an Android device (or emulator) through the <c>adb</c> command-line client, the way Open-AutoGLM's
-/// executor does (formats.md §2.6): <c>input tap/swipe/keyevent</c>, <c>monkey</c> to launch apps, ADB Keyboard
+/// executor does: <c>input tap/swipe/keyevent</c>, <c>monkey</c> to launch apps, ADB Keyboard
 /// broadcasts to type, <c>exec-out screencap -p</c> to look and <c>dumpsys window</c> for the foreground app.
 /// Runs AutoGLM-Phone actions and GLM-V mobile (AndroidWorld) actions.
 /// </summary>

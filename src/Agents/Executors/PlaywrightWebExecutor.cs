@@ -8,8 +8,8 @@ using Microsoft.Playwright;
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
-/// Drives a web page through Playwright and the system's Chromium (runtime.md §3), for the GLM-V web protocol
-/// (set-of-marks labels, formats.md §2.5) and for coordinate protocols (PC / mobile style actions on a page).
+/// Drives a web page through Playwright and the system's Chromium, for the GLM-V web protocol
+/// (set-of-marks labels) and for coordinate protocols (PC / mobile style actions on a page).
 /// </summary>
 /// <remarks>
 /// <para>Create it with <see cref="LaunchAsync"/> (starts Playwright and a headless Chromium that this executor owns
@@ -36,7 +36,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// <summary>What the web protocol's <c>Google</c> action opens.</summary>
     private const string GoogleUrl = "https://www.google.com/";
 
-    /// <summary>Chromium flags for a quiet, offline, headless-friendly browser (runtime.md §3).</summary>
+    /// <summary>Chromium flags for a quiet, offline, headless-friendly browser.</summary>
     private static readonly string[] BaseArguments =
     [
         "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",

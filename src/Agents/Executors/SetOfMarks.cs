@@ -4,7 +4,7 @@ using Glm4vSK.Agents.Screens;
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
-/// The in-page JavaScript of <see cref="PlaywrightWebExecutor"/>: set-of-marks labelling (formats.md §2.5) and the
+/// The in-page JavaScript of <see cref="PlaywrightWebExecutor"/>: set-of-marks labelling and the
 /// small DOM queries the executor makes at execution time (what is at a point, what has focus, scrolling, picking
 /// a <c>&lt;select&gt;</c> option).
 /// </summary>

@@ -5,10 +5,10 @@ namespace Glm4vSK.Agents.Executors;
 /// the browser failed to start, or the start page did not load. The message names the path or URL and says what to
 /// do (for example <c>apt-get install chromium</c>).
 /// </summary>
-public sealed class WebExecutorException : Exception
+public sealed class WebExecutorException : GuiExecutorException
 {
     /// <summary>Creates the exception.</summary>
-    public WebExecutorException(string message, Exception? innerException = null) : base(message, innerException)
+    public WebExecutorException(string message, Exception? innerException = null) : base(GuiPlatform.Web, message, innerException: innerException)
     {
     }
 

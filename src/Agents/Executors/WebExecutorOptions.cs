@@ -27,7 +27,7 @@ public sealed class WebExecutorOptions
 
     /// <summary>
     /// Label the interactive elements on each screenshot and return them (<see cref="Screens.GuiObservation.Elements"/>):
-    /// required by the GLM-V web (set-of-marks) protocol (formats.md §2.5). Coordinate protocols (PC / mobile style)
+    /// required by the GLM-V web (set-of-marks) protocol. Coordinate protocols (PC / mobile style)
     /// want plain screenshots. Default false.
     /// </summary>
     public bool SetOfMarks { get; init; }

@@ -6,9 +6,8 @@ using Glm4vSK.Agents.Screens;
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
-/// Drives an X11 desktop (typically an <c>Xvfb</c> display) for the GLM-V PC protocol (formats.md §2.3–§2.4):
-/// screenshots in-process through libX11 (<c>XGetImage</c>), input through the <c>xdotool</c> process
-/// (runtime.md §4).
+/// Drives an X11 desktop (typically an <c>Xvfb</c> display) for the GLM-V PC protocol (GLM-4.1V and GLM-4.5V styles):
+/// screenshots in-process through libX11 (<c>XGetImage</c>), input through the <c>xdotool</c> process.
 /// </summary>
 /// <remarks>
 /// <para>With no window manager, keyboard focus follows the pointer: <c>type</c> and <c>key</c> go to the window

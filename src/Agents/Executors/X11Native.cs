@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
-/// The few libX11 entry points the desktop executor needs (runtime.md §4.3): open a display, read the root window's
+/// The few libX11 entry points the desktop executor needs: open a display, read the root window's
 /// size, copy its pixels with <c>XGetImage</c> (ZPixmap) and look up keysym names. x86-64 / LP64 Linux only
 /// (<c>Window</c>, <c>KeySym</c> and <c>unsigned long</c> are 64-bit there).
 /// </summary>

@@ -4,7 +4,7 @@ using Glm4vSK.Agents.Screens;
 namespace Glm4vSK.Agents.Executors;
 
 /// <summary>
-/// Copies an X display's root window in-process with libX11 (<c>XGetImage</c>, ZPixmap; runtime.md §4.3) and
+/// Copies an X display's root window in-process with libX11 (<c>XGetImage</c>, ZPixmap) and
 /// converts it to RGBA. A connection is opened per capture and closed right after, so a display that goes away
 /// between steps gives an <see cref="X11DisplayException"/>, not a dead connection.
 /// </summary>

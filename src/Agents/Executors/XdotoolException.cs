@@ -4,23 +4,12 @@ namespace Glm4vSK.Agents.Executors;
 /// <c>xdotool</c> could not be started, failed (non-zero exit) or did not finish in time. The message says what to
 /// do (install <c>xdotool</c>, set <see cref="X11ExecutorOptions.XdotoolPath"/>, check the display).
 /// </summary>
-public sealed class XdotoolException : Exception
+public sealed class XdotoolException : GuiExecutorException
 {
     /// <summary>Creates the exception.</summary>
     public XdotoolException(string message, IReadOnlyList<string> arguments, int? exitCode = null, string? standardError = null, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        Arguments = arguments;
-        ExitCode = exitCode;
-        StandardError = standardError;
-    }
+        : base(GuiPlatform.Desktop, message, exitCode, standardError, innerException) => Arguments = arguments;
 
     /// <summary>The arguments xdotool was given.</summary>
     public IReadOnlyList<string> Arguments { get; }
-
-    /// <summary>The exit code, or <see langword="null"/> when the process did not start or was killed.</summary>
-    public int? ExitCode { get; }
-
-    /// <summary>What xdotool wrote to standard error, if anything.</summary>
-    public string? StandardError { get; }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// AutoGLM-Phone (Open-AutoGLM, formats.md §2.6): a real multi-turn chat. Messages:
+/// AutoGLM-Phone (Open-AutoGLM): a real multi-turn chat. Messages:
 /// <list type="number">
 /// <item><c>system</c>: the date line (<c>今天的日期是: YYYY年MM月DD日 星期X</c> / <c>The current date: YYYY-MM-DD, Weekday</c>), a line break, the prompt;</item>
 /// <item>per earlier step: <c>user</c> (text only — <c>{task}\n\n{screen_info}</c> for the first step,

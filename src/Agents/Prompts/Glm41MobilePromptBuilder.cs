@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.1V-Thinking on an Android phone (AndroidWorld recipe, formats.md §2.1): one user message per step,
+/// GLM-4.1V-Thinking on an Android phone (AndroidWorld recipe): one user message per step,
 /// <c>[current screenshot, prompt text]</c>, no system message. The prompt lists the JSON actions
 /// (<c>{"action_type": "click", "box_2d": [[,,,]]}</c>, …), the task, the history
 /// (<c>Step {idx}:\n{Memory/Reason/Action}\n\n</c>) and the answer format <c>Memory: … Reason: … Action: {…}</c>.

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.1V-Thinking on a desktop (OSWorld recipe, formats.md §2.3): one user message per step,
+/// GLM-4.1V-Thinking on a desktop (OSWorld recipe): one user message per step,
 /// <c>[current screenshot (full size), up to 4 earlier screenshots (half size, oldest first), prompt text]</c>, no
 /// system message. The prompt holds the action space (<c>left_click(start_box='[x,y]', element_info='')</c>, …), the
 /// output rules and format (<c>Plain text explanation with action(param='...')</c> + <c>Memory:</c> JSON list), the task

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.1V-Thinking on web pages with set-of-marks labels (WebVoyager recipe, formats.md §2.5): one user message per
+/// GLM-4.1V-Thinking on web pages with set-of-marks labels (WebVoyager recipe): one user message per
 /// step, <c>[labelled screenshot, prompt text]</c>, no system message. The model answers with a label, never with
 /// coordinates: <c>Click [n]</c>, <c>Type [n]; [text]</c>, <c>Scroll [n or WINDOW]; [up or down]</c>, <c>Wait</c>,
 /// <c>GoBack</c>, <c>Bing</c>, <c>ANSWER; &lt;content&gt;…&lt;/content&gt;</c>, <c>Key; [Return]</c>.

@@ -8,7 +8,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.5V (also GLM-4.6V) on an Android phone (formats.md §2.2): one user message per step,
+/// GLM-4.5V (also GLM-4.6V) on an Android phone: one user message per step,
 /// <c>[current screenshot, prompt text]</c>, no system message. The prompt is sectioned — <c># Task:</c>,
 /// <c># Task Platform</c> (<c>Mobile</c>), <c># Action Space</c> (one <c>### name</c> per action with
 /// <c>Calling rule: `{…}`</c> and a JSON schema), <c># Historical Actions and Current Memory</c>,

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.5V (also GLM-4.6V) on a desktop (formats.md §2.4, §5.3): one user message per step whose content
+/// GLM-4.5V (also GLM-4.6V) on a desktop: one user message per step whose content
 /// interleaves text and images: the sectioned prompt (<c># Task:</c>, <c># Task Platform</c>, <c># Action Space</c> with
 /// <c>### name</c> / <c>Call rule: `…`</c>, <c># Historical Actions and Current Memory</c>) with
 /// <c>History:</c> and, per earlier step k (1-based), <c>\nstep {k}: Screenshot:</c> followed by that step's half-size

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// GLM-4.5V (also GLM-4.6V) on web pages with set-of-marks labels (formats.md §2.5): one user message per step,
+/// GLM-4.5V (also GLM-4.6V) on web pages with set-of-marks labels: one user message per step,
 /// <c>[labelled screenshot, prompt text]</c>, no system message; the same actions, history, memory and element list as
 /// <see cref="Glm41WebPromptBuilder"/>, arranged under <c># Task:</c> (with the current time), <c># Task Platform</c>
 /// (<c>Web</c>), <c># Action Space</c>, <c># Historical Actions and Current Memory</c>, <c># Output Format</c> and

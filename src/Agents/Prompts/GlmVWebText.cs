@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Glm4vSK.Agents.Prompts;
 
-/// <summary>Text and history encoding shared by the GLM-4.1V and GLM-4.5V web (set-of-marks) prompts (formats.md §2.5).</summary>
+/// <summary>Text and history encoding shared by the GLM-4.1V and GLM-4.5V web (set-of-marks) prompts.</summary>
 internal static class GlmVWebText
 {
     /// <summary>How many earlier steps the web prompts show (the latest ones).</summary>

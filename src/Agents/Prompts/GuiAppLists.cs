@@ -7,7 +7,7 @@ namespace Glm4vSK.Agents.Prompts;
 /// </summary>
 public static class GuiAppLists
 {
-    /// <summary>The 56 names GLM-4.1V's mobile recipe lists (formats.md §2.1).</summary>
+    /// <summary>The 56 names GLM-4.1V's mobile recipe lists.</summary>
     public static IReadOnlyList<string> Glm41Mobile { get; } =
     [
         "Google Chrome", "Google Chat", "Settings", "YouTube", "Google Play", "Gmail", "Google Maps", "Google Photos",

@@ -8,7 +8,7 @@ using Glm4vSK.Agents.Protocols;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// How the prompt builders turn earlier model answers back into history and memory text (formats.md §2). Thinking
+/// How the prompt builders turn earlier model answers back into history and memory text. Thinking
 /// (<c>&lt;think&gt;…&lt;/think&gt;</c>) never goes into a GLM-V history, <c>&lt;answer&gt;</c> tags are dropped and box
 /// markers are removed. An answer that lacks the protocol's structure (a rejected step) is kept as its visible text,
 /// so the model can see what it wrote and that it failed.

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
-/// Builds the messages for one agent step in one protocol's exact shape (formats.md §2): where the screenshot and
+/// Builds the messages for one agent step in one protocol's exact shape: where the screenshot and
 /// history images go, how history and memory are encoded, and the action space with its exact syntax.
 /// </summary>
 public interface IGuiPromptBuilder

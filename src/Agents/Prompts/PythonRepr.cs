@@ -5,7 +5,7 @@ namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
 /// Writes parsed action arguments the way Python's <c>repr</c> writes a dict (<c>{'action_type': 'click', 'box_2d': [[1, 2, 3, 4]]}</c>,
-/// <c>True</c>/<c>False</c>/<c>None</c>): how the GLM-V mobile history shows earlier actions (formats.md §2.1).
+/// <c>True</c>/<c>False</c>/<c>None</c>): how the GLM-V mobile history shows earlier actions.
 /// </summary>
 internal static class PythonRepr
 {

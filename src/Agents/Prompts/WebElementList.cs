@@ -5,7 +5,7 @@ namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>
 /// The text list of set-of-marks elements that the GLM-V web prompts show beside the labelled screenshot
-/// (formats.md §2.5; the WebVoyager format GLM-V's example uses:
+/// (the WebVoyager format GLM-V's example uses:
 /// <c>[0]: "Allrecipes";	[1]: &lt;input&gt; "";	[2]: &lt;button&gt; "Click to search";</c>).
 /// </summary>
 /// <remarks>

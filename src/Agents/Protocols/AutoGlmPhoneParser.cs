@@ -4,7 +4,7 @@ namespace Glm4vSK.Agents.Protocols;
 
 /// <summary>
 /// AutoGLM-Phone answers: <c>do(action="Tap", element=[x,y])</c>, <c>finish(message="…")</c>
-/// (Open-AutoGLM <c>client._parse_response</c> + <c>handler.parse_action</c>; fixtures README §5.4). Unlike the
+/// (Open-AutoGLM <c>client._parse_response</c> + <c>handler.parse_action</c>). Unlike the
 /// upstream agent, unparsable output is rejected rather than turned into <c>finish(message=&lt;raw&gt;)</c>.
 /// </summary>
 public sealed class AutoGlmPhoneParser : IGuiActionParser

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Glm4vSK.Agents.Protocols;
 
-/// <summary>The pre-processing common to every GUI protocol (fixtures README §5.4) and the box-marker helpers.</summary>
+/// <summary>The pre-processing common to every GUI protocol and the box-marker helpers.</summary>
 public static partial class GuiOutputText
 {
     /// <summary>The box markers GLM-V wraps actions in.</summary>

@@ -6,7 +6,7 @@ namespace Glm4vSK.Agents.Protocols;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V mobile (AndroidWorld) answers: <c>Memory: … Reason: … Action: {"action_type": …}</c>
-/// (GLM-V <c>parse_mobile_response</c> + reward <c>AndroidWorld.py</c>; fixtures README §5.4).
+/// (GLM-V <c>parse_mobile_response</c> + reward <c>AndroidWorld.py</c>).
 /// </summary>
 public sealed partial class MobileGlmVParser : IGuiActionParser
 {

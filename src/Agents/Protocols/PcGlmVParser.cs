@@ -6,7 +6,7 @@ namespace Glm4vSK.Agents.Protocols;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V desktop (OSWorld) answers: <c>… &lt;|begin_of_box|&gt;left_click(start_box='[x,y]')&lt;|end_of_box|&gt;</c>
-/// (GLM-V <c>parse_pc_response</c> + reward <c>OSWorld.py</c>; fixtures README §5.4).
+/// (GLM-V <c>parse_pc_response</c> + reward <c>OSWorld.py</c>).
 /// </summary>
 public sealed partial class PcGlmVParser : IGuiActionParser
 {

@@ -6,7 +6,7 @@ namespace Glm4vSK.Agents.Protocols;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks) answers: <c>Thought: … Action: Click [n] Memory_Updated: {…}</c>
-/// (GLM-V prompt formats + reward <c>WebVoyager.py</c> regexes, brackets optional; fixtures README §5.4). Works with or
+/// (GLM-V prompt formats + reward <c>WebVoyager.py</c> regexes, brackets optional). Works with or
 /// without <c>&lt;answer&gt;</c>. Set-of-marks actions carry labels, never coordinates: <see cref="GuiAction.Point"/> is
 /// always <see langword="null"/>.
 /// </summary>

@@ -8,7 +8,7 @@ public readonly record struct PixelRect(double X, double Y, double Width, double
 }
 
 /// <summary>
-/// An interactive element labelled on a set-of-marks screenshot (GLM-V web protocol, formats.md §2.5): the model
+/// An interactive element labelled on a set-of-marks screenshot (GLM-V web protocol): the model
 /// refers to it by <see cref="Label"/>.
 /// </summary>
 /// <param name="Label">The numeric label drawn on the screenshot.</param>

@@ -69,7 +69,7 @@ public sealed class Screenshot
 
     /// <summary>
     /// A copy scaled to <c>(Width/2, Height/2)</c> (integer division) and re-encoded as PNG: how GLM-V's PC
-    /// protocols send history screenshots (formats.md §2.3, §5.3).
+    /// protocols send history screenshots (at most the 4 latest).
     /// </summary>
     public Screenshot Halve() => Resize(Math.Max(1, Width / 2), Math.Max(1, Height / 2));
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Glm4vSK.Connector.Parsing;
 
 /// <summary>
-/// Non-streaming parser for the GLM-4.5/4.6(V) tool-call format (vLLM <c>glm45</c>, fixtures README §5.2):
+/// Non-streaming parser for the GLM-4.5/4.6(V) tool-call format (as vLLM's <c>glm45</c> parser reads it):
 /// <code>
 /// &lt;tool_call&gt;NAME
 /// &lt;arg_key&gt;KEY&lt;/arg_key&gt;
@@ -21,14 +21,15 @@ namespace Glm4vSK.Connector.Parsing;
 /// <para>Malformed blocks (no newline after the name, empty name, a non-string value nested deeper than 32 levels) and an
 /// unterminated block (cut off by the token limit) are never dropped: they are
 /// content text. The text is the tool parser's input: if thinking was on, run <see cref="ReasoningParser"/> first (or use
-/// <see cref="GlmStreamingParser"/>, which does both). Text from the first stop token on is ignored.</para>
+/// <see cref="GlmStreamingParser"/>, which does both). Text from the first stop token on is ignored and non-text special
+/// tokens are removed (<see cref="GlmTags.StripSpecialTokens"/>).</para>
 /// </remarks>
 public static class Glm45ToolCallParser
 {
     public static Glm45ToolCallResult Parse(string text, IReadOnlyDictionary<string, JsonElement>? toolSchemas = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = GlmTags.CutAtStopToken(text);
+        text = GlmTags.StripSpecialTokens(text);
         var streamer = new ToolCallStreamer(toolSchemas, parseToolCalls: true);
         var events = new List<GlmOutputEvent>();
         streamer.Push(text, events);

@@ -6,7 +6,8 @@ namespace Glm4vSK.Connector.Parsing;
 /// GLM-4.5 <c>&lt;tool_call&gt;</c> format (<see cref="Glm45ToolCallParser"/>) incrementally.
 /// </summary>
 /// <remarks>
-/// <para>Pipeline: text from the first stop token (<see cref="GlmTags.StopTokens"/>) on is dropped; the think split sends
+/// <para>Pipeline: text from the first stop token (<see cref="GlmTags.StopTokens"/>) on is dropped and special tokens
+/// that are not text (<see cref="GlmTags.NonTextTokens"/>) are removed; the think split sends
 /// reasoning out as <see cref="ReasoningDelta"/>; with <see cref="GlmParserOptions.ExtractAnswer"/> only the
 /// <c>&lt;answer&gt;</c> body goes on; tool calls are parsed out of the content; everything else is
 /// <see cref="ContentDelta"/>. Tool calls inside the think block are reasoning text (as in vLLM, where the reasoning
@@ -22,7 +23,7 @@ namespace Glm4vSK.Connector.Parsing;
 /// </remarks>
 public sealed class GlmStreamingParser
 {
-    readonly StopTokenFilter _stop = new();
+    readonly SpecialTokenFilter _special = new();
     readonly ReasoningSplitter _reasoning;
     readonly AnswerFilter? _answer;
     readonly ToolCallStreamer _tools;
@@ -46,7 +47,7 @@ public sealed class GlmStreamingParser
         ArgumentNullException.ThrowIfNull(textDelta);
         if (_completed) throw new InvalidOperationException("The output was already completed.");
         _sink = [];
-        _reasoning.Push(_stop.Push(textDelta), _sink);
+        _reasoning.Push(_special.Push(textDelta), _sink);
         return _sink;
     }
 
@@ -59,7 +60,7 @@ public sealed class GlmStreamingParser
         if (_completed) throw new InvalidOperationException("The output was already completed.");
         _completed = true;
         _sink = [];
-        _reasoning.Push(_stop.Complete(), _sink);
+        _reasoning.Push(_special.Complete(), _sink);
         _reasoning.Complete(_sink);
         _answer?.Complete();
         _tools.Complete(_sink);

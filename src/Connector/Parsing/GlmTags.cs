@@ -1,6 +1,6 @@
 namespace Glm4vSK.Connector.Parsing;
 
-/// <summary>The GLM-4V family's output markup, as text (specs/formats.md §1, §3, §4, §5.1).</summary>
+/// <summary>The GLM-4V family's output markup, as text (think/answer, tool calls, grounding boxes, special tokens).</summary>
 public static class GlmTags
 {
     public const string ThinkStart = "<think>";
@@ -27,6 +27,30 @@ public static class GlmTags
     /// parsers cut the output at the first of them.
     /// </summary>
     public static IReadOnlyList<string> StopTokens { get; } = [EndOfText, User, Observation];
+
+    /// <summary>
+    /// Special tokens that are never answer text (prompt prefix, role, image/video/audio placeholders, code infill):
+    /// the parsers remove them wherever they appear, as <c>skip_special_tokens</c> does. Not among them: the markup the
+    /// parsers read (think, answer, tool-call tags), the grounding markers (they stay in the answer text) and the
+    /// <see cref="StopTokens"/>, which end the output instead.
+    /// </summary>
+    public static IReadOnlyList<string> NonTextTokens { get; } =
+    [
+        "[gMASK]", "[MASK]", "[sMASK]", "<sop>", "<eop>", "<|system|>", "<|assistant|>",
+        "<|begin_of_image|>", "<|end_of_image|>", "<|image|>", "<|begin_of_video|>", "<|end_of_video|>", "<|video|>",
+        "<|begin_of_audio|>", "<|end_of_audio|>", "<|begin_of_transcription|>", "<|end_of_transcription|>",
+        "<|code_prefix|>", "<|code_middle|>", "<|code_suffix|>",
+    ];
+
+    /// <summary>
+    /// The text before the first stop token (<see cref="StopTokens"/>) with the <see cref="NonTextTokens"/> removed:
+    /// what the parsers read. <see cref="GlmStreamingParser"/> does the same incrementally.
+    /// </summary>
+    public static string StripSpecialTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SpecialTokenFilter.Apply(text);
+    }
 
     /// <summary>The text before the first stop token (<see cref="StopTokens"/>), or the whole text.</summary>
     public static string CutAtStopToken(string text)

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Glm4vSK.Connector.Parsing;
 
 /// <summary>
-/// Finds grounding boxes and points in a GLM answer (specs/formats.md §1, fixtures README §5.1). Coordinates are
+/// Finds grounding boxes and points in a GLM answer. Coordinates are
 /// thousandths of the image size, x first; pixels = value / 1000 × size (first-party convention; not /999), neither
 /// clamped nor reordered.
 /// </summary>

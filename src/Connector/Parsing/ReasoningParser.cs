@@ -3,7 +3,7 @@ namespace Glm4vSK.Connector.Parsing;
 /// <summary>
 /// Splits a complete GLM output into reasoning and content the way current vLLM's <c>glm45</c> reasoning parser does
 /// (R1-style <c>&lt;think&gt;</c>/<c>&lt;/think&gt;</c>), plus the GLM-4.1V / AutoGLM <c>&lt;answer&gt;</c> step
-/// (fixtures README §5.3, specs/formats.md §4). Nothing is trimmed.
+/// Nothing is trimmed.
 /// </summary>
 /// <remarks>
 /// <para>Thinking on (<see cref="GlmParserOptions.ThinkingEnabled"/>), the default:</para>
@@ -23,7 +23,7 @@ namespace Glm4vSK.Connector.Parsing;
 /// <para>With <see cref="GlmParserOptions.ExtractAnswer"/> (GLM-4.1V-Thinking, AutoGLM-Phone): if the content contains
 /// <c>&lt;answer&gt;</c>, the content becomes the text after the first <c>&lt;answer&gt;</c> up to <c>&lt;/answer&gt;</c>
 /// or the end; text around the answer is dropped. Finally empty content becomes <c>null</c>; empty reasoning stays
-/// <c>""</c>. Text from the first stop token (<see cref="GlmTags.StopTokens"/>) on is ignored.</para>
+/// <c>""</c>. Text from the first stop token on is ignored and non-text special tokens are removed (<see cref="GlmTags.StripSpecialTokens"/>).</para>
 /// <para><see cref="GlmStreamingParser"/> applies exactly the same rules incrementally.</para>
 /// </remarks>
 public static class ReasoningParser
@@ -39,7 +39,7 @@ public static class ReasoningParser
     public static ReasoningResult Parse(string text, bool thinkingEnabled, bool promptEndsInsideThink = false, bool extractAnswer = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = GlmTags.CutAtStopToken(text);
+        text = GlmTags.StripSpecialTokens(text);
         string? reasoning = null;
         string content;
         if (!thinkingEnabled)

@@ -469,6 +469,26 @@ public sealed class AdbDeviceExecutorTests
         Assert.Contains("/nonexistent/dir/adb", ex.Message);
         Assert.Null(ex.ExitCode);
         Assert.Empty(fake.HostRequests);
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Android, broke.Platform);
+        Assert.Null(broke.StandardError);
+        Assert.Equal("", ex.StandardError);
+    }
+
+    [Fact]
+    public async Task A_serial_that_is_not_attached_is_a_typed_error_with_adbs_exit_code_and_error_output()
+    {
+        await using var fake = FakeAdbServer.WithOneDevice();
+        var executor = new AdbDeviceExecutor(new AdbExecutorOptions { AdbPath = AdbTool.Path, ServerSocket = fake.ServerSocket, Serial = "no-such-serial" });
+        var ex = await Assert.ThrowsAsync<AdbException>(() => executor.ObserveAsync());
+        Assert.Equal(AdbErrorKind.DeviceNotFound, ex.Kind);
+        Assert.Contains("'no-such-serial'", ex.Message);
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Android, broke.Platform);
+        Assert.NotNull(broke.ExitCode);
+        Assert.NotEqual(0, broke.ExitCode);
+        Assert.Contains("device 'no-such-serial' not found", broke.StandardError);
+        Assert.Equal(ex.StandardError, broke.StandardError);
     }
 
     [Fact]

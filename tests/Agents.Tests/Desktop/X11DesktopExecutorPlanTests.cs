@@ -141,6 +141,10 @@ public sealed class X11DesktopExecutorPlanTests
         Assert.Contains("apt-get install xdotool", ex.Message);
         Assert.Contains("/nonexistent/xdotool", ex.Message);
         Assert.Equal(["mousemove", "12", "8", "click", "1"], ex.Arguments);
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Desktop, broke.Platform);
+        Assert.Null(broke.ExitCode);
+        Assert.Null(broke.StandardError);
     }
 
     [Fact]
@@ -150,6 +154,9 @@ public sealed class X11DesktopExecutorPlanTests
         Assert.False(File.Exists("/tmp/.X11-unix/X4242"), "display :4242 unexpectedly exists");
         var ex = await Assert.ThrowsAsync<X11DisplayException>(() => executor.ObserveAsync());
         Assert.Equal(":4242", ex.Display);
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Desktop, broke.Platform);
+        Assert.Null(broke.ExitCode);
         Assert.Contains("':4242'", ex.Message);
         Assert.Contains("Xvfb", ex.Message);
     }

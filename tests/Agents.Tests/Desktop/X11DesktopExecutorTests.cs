@@ -178,6 +178,7 @@ public sealed class X11DesktopExecutorTests(XvfbDisplay display) : IClassFixture
         var ex = await Assert.ThrowsAsync<XdotoolException>(() => limited.RunXdotoolAsync(["sleep", "600"], TestContext.Current.CancellationToken));
         Assert.Contains("did not finish", ex.Message);
         Assert.Null(ex.ExitCode);
+        Assert.Equal(GuiPlatform.Desktop, ex.Platform);
         Assert.DoesNotContain(Process.GetProcessesByName("xdotool"), p => SafeCommandLine(p).Contains("sleep 600"));
     }
 
@@ -189,6 +190,13 @@ public sealed class X11DesktopExecutorTests(XvfbDisplay display) : IClassFixture
         Assert.NotEqual(0, ex.ExitCode);
         Assert.Contains("':4243'", ex.Message);
         Assert.Contains("Xvfb", ex.Message);
+
+        // The common base carries the same facts, so callers can handle every executor alike.
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Desktop, broke.Platform);
+        Assert.NotNull(broke.ExitCode);
+        Assert.NotEqual(0, broke.ExitCode);
+        Assert.Contains("open display", broke.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string SafeCommandLine(Process p)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Glm4vSK.Agents.Actions;
+using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Tests.Support;
 using Microsoft.Extensions.AI;
 
@@ -276,6 +277,26 @@ public sealed class GuiAgentTests
         var run2 = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.PcGlmV), broken, Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Failed, run2.Status);
         Assert.Contains("taking a screenshot", run2.Message);
+    }
+
+    public static TheoryData<string> ExecutorFailures => ["adb", "xdotool", "display", "web"];
+
+    [Theory]
+    [MemberData(nameof(ExecutorFailures))]
+    public async Task A_broken_target_ends_with_Failed_and_keeps_the_executor_error(string which)
+    {
+        GuiExecutorException error = which switch
+        {
+            "adb" => new AdbException(AdbErrorKind.Offline, "device offline", "adb shell screencap -p", 1, "error: device offline"),
+            "xdotool" => new XdotoolException("xdotool failed", ["getmouselocation"], 1, "Can't open display"),
+            "display" => new X11DisplayException(":99", "display gone"),
+            _ => new WebExecutorException("browser gone"),
+        };
+        var broken = new RecordingExecutor { ObserveError = error };
+        var run = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.PcGlmV), broken, Fast).RunAsync("t");
+        Assert.Equal(GuiAgentStatus.Failed, run.Status);
+        Assert.Same(error, run.Error);
+        Assert.Contains(error.Message, run.Message);
     }
 
     [Fact]

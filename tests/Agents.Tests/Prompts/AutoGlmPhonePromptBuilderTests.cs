@@ -7,7 +7,7 @@ using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
 namespace Glm4vSK.Agents.Tests.Prompts;
 
-/// <summary>AutoGLM-Phone multi-turn prompts, formats.md §2.6 and §5.3.</summary>
+/// <summary>AutoGLM-Phone multi-turn prompts (only the latest screenshot stays in the chat).</summary>
 public sealed class AutoGlmPhonePromptBuilderTests
 {
     private static GuiObservation Screen(byte shade, string? app) => new(Png(108, 240, shade)) { CurrentApp = app };
@@ -23,7 +23,7 @@ public sealed class AutoGlmPhonePromptBuilderTests
         Assert.Equal(ChatRole.User, messages[1].Role);
         Assert.Equal(2, messages[1].Contents.Count);
         Assert.Equal((108, 240, (byte)5), Inspect(messages[1].Contents[0]));
-        // formats.md §2.6: text("{task}\n\n{screen_info}"), screen_info = {"current_app": "小红书"} with ensure_ascii=False.
+        // text("{task}\n\n{screen_info}"), screen_info = {"current_app": "小红书"} with ensure_ascii=False.
         Assert.Equal("打开小红书搜索咖啡\n\n{\"current_app\": \"小红书\"}", Assert.IsType<TextContent>(messages[1].Contents[1]).Text);
     }
 
@@ -88,7 +88,7 @@ public sealed class AutoGlmPhonePromptBuilderTests
 
         Assert.StartsWith("今天的日期是: 2025年07月26日 星期六\n", system);
         Assert.Contains("<think>{think}</think>\n<answer>{action}</answer>", system);
-        // formats.md §2.6 "Action list (zh prompt, exact syntax)".
+        // The zh prompt's action list, exact syntax.
         string[] actions =
         [
             "do(action=\"Launch\", app=\"xxx\")",
@@ -124,7 +124,7 @@ public sealed class AutoGlmPhonePromptBuilderTests
 
         Assert.StartsWith("The current date: 2025-07-26, Saturday\n", system);
         Assert.Contains("<think>\n[Your thought]\n</think>\n<answer>\n[Your operation code]\n</answer>", system);
-        // formats.md §2.6: the English prompt lists Tap, Type, Swipe, Long Press, Launch, Back, Finish.
+        // The English prompt lists Tap, Type, Swipe, Long Press, Launch, Back, Finish.
         string[] examples =
         [
             "do(action=\"Tap\", element=[x,y])",

@@ -7,13 +7,13 @@ using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
 namespace Glm4vSK.Agents.Tests.Prompts;
 
-/// <summary>History / memory extraction from earlier answers (formats.md §2) and the web element list (§2.5).</summary>
+/// <summary>History / memory extraction from earlier answers and the web element list.</summary>
 public sealed class GuiPromptTextTests
 {
     [Fact]
     public void Mobile_history_entry_is_memory_reason_and_the_action_as_a_python_dict()
     {
-        // formats.md §2.1: h = "Memory: …\nReason: …\nAction: …", the action as a Python dict repr without box markers:
+        // GLM-V mobile history: h = "Memory: …\nReason: …\nAction: …", the action as a Python dict repr without box markers:
         // "Action: {'action_type': 'open_app', 'app_name': 'Broccoli'}".
         var step = Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-open_app"));
         Assert.Equal(
@@ -110,7 +110,7 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void Web_history_entry_matches_the_documented_form()
     {
-        // formats.md §2.5 example entry: "Thought:I'm on the homepage … Action:Type [1]; [Vegetarian Lasagna]   Observation:Success"
+        // GLM-V's web example entry: "Thought:I'm on the homepage … Action:Type [1]; [Vegetarian Lasagna]   Observation:Success"
         // (the runs of spaces are tabs in GLM-V's agent.md, expanded to tab stops of 4).
         var step = Step(0, GuiProtocol.WebGlmV, Fixture("A-web-type"));
         Assert.Equal(
@@ -158,7 +158,7 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void Screen_info_is_python_json_with_non_ascii_kept()
     {
-        // formats.md §2.6: {"current_app": "小红书"} (json.dumps, ensure_ascii=False).
+        // AutoGLM's screen info: {"current_app": "小红书"} (json.dumps, ensure_ascii=False).
         Assert.Equal("{\"current_app\": \"小红书\"}", GuiPromptText.ScreenInfo("小红书"));
         Assert.Equal("{\"current_app\": \"System Home\"}", GuiPromptText.ScreenInfo(null));
         Assert.Equal("{\"current_app\": \"System Home\"}", GuiPromptText.ScreenInfo("  "));
@@ -168,7 +168,7 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void Element_list_renders_the_webvoyager_format()
     {
-        // formats.md §2.5 (doc example): [0]: "Allrecipes", …;    [1]: <input> "";    [2]: <button> "Click to search";
+        // GLM-V's web doc example: [0]: "Allrecipes", …;    [1]: <input> "";    [2]: <button> "Click to search";
         var elements = new[]
         {
             new GuiElement(0, "a", "Allrecipes", new PixelRect(0, 0, 10, 10)),

@@ -6,7 +6,7 @@ using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
 namespace Glm4vSK.Agents.Tests.Prompts;
 
-/// <summary>GLM-4.1V / GLM-4.5V mobile (AndroidWorld) prompts, formats.md §2.1–§2.2.</summary>
+/// <summary>GLM-4.1V / GLM-4.5V mobile (AndroidWorld) prompts.</summary>
 public sealed class MobilePromptBuilderTests
 {
     public static TheoryData<string> Builders() => new("4.1V", "4.5V");
@@ -33,7 +33,7 @@ public sealed class MobilePromptBuilderTests
     public void Glm41_lists_every_action_in_its_exact_json_form()
     {
         string text = Text(SingleUser(new Glm41MobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
-        // formats.md §2.1, "Action space (exact JSON forms from the prompt)".
+        // The action space: the exact JSON forms from the prompt.
         string[] forms =
         [
             """{"action_type": "status", "goal_status": "complete"}""",
@@ -73,7 +73,7 @@ public sealed class MobilePromptBuilderTests
     public void Glm45_lists_every_calling_rule_under_its_own_header()
     {
         string text = Text(SingleUser(new Glm45MobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
-        // formats.md §2.2, "Calling rules (exact)".
+        // The exact calling rules.
         (string Name, string Rule)[] rules =
         [
             ("status", """{"action_type": "status", "goal_status": "<complete|infeasible>"}"""),
@@ -90,7 +90,7 @@ public sealed class MobilePromptBuilderTests
         ];
         InOrder(text, rules.SelectMany(r => new[] { $"### {r.Name}\n", $"Calling rule: `{r.Rule}`\n{{" }).ToArray());
         Assert.Equal(rules.Length, Count(text, "Calling rule: `"));
-        // Schemas: enums and required fields (formats.md §2.2).
+        // Schemas: enums and required fields.
         Assert.Contains("\"enum\": [\n                    \"complete\",\n                    \"infeasible\"\n                ]", text);
         Assert.Contains("\"up\",\n                    \"down\",\n                    \"left\",\n                    \"right\"", text);
         Assert.Contains("\"required\": [\n            \"text\",\n            \"box_2d\",\n            \"override\"\n        ]", text);
@@ -155,7 +155,7 @@ public sealed class MobilePromptBuilderTests
     public void History_actions_parse_back_to_the_same_action(string version)
     {
         // Every mobile fixture answer, fed back as history, renders an Action line that the mobile parser reads as
-        // the same action (the Python-dict form is accepted by the parser, formats.md §2.1 "Client").
+        // the same action (the Python-dict form is accepted by the parser).
         var parser = GuiActionParsers.For(GuiProtocol.MobileGlmV);
         var texts = FixtureTexts((f, p) => f != "autoglm-phone" && p == "mobile").ToList();
         if (texts.Count == 0) Assert.Skip("this fixture set has no GLM-V mobile lines in formats/gui_actions.jsonl");

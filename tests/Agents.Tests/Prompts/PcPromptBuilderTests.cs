@@ -8,7 +8,7 @@ using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
 namespace Glm4vSK.Agents.Tests.Prompts;
 
-/// <summary>GLM-4.1V / GLM-4.5V desktop (OSWorld) prompts, formats.md §2.3–§2.4 and §5.3.</summary>
+/// <summary>GLM-4.1V / GLM-4.5V desktop (OSWorld) prompts (earlier screenshots: at most 4, halved).</summary>
 public sealed class PcPromptBuilderTests
 {
     /// <summary>n steps with distinct screenshots (shade 10·(i+1)) of <paramref name="w"/>×<paramref name="h"/> and distinct memories.</summary>
@@ -62,7 +62,7 @@ public sealed class PcPromptBuilderTests
     public void Glm41_action_space_and_output_format_are_exact()
     {
         string text = Text(SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(64, 40, 9)))));
-        // formats.md §2.3 "Action space (verbatim lines from the prompt)", each followed by a '# comment' line.
+        // The action space, verbatim lines from the prompt, each followed by a '# comment' line.
         string[] lines =
         [
             "left_click(start_box='[x,y]', element_info='')",
@@ -96,7 +96,7 @@ public sealed class PcPromptBuilderTests
             Step(2, GuiProtocol.PcGlmV, Fixture("A-pc-right_click")),
         };
         string text = Text(SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(64, 40, 9), history))));
-        // formats.md §2.3: "History actions:" + "\nstep {i+1}: {action}" + "\nMemory:\n" + memory; the doc's step text is the
+        // GLM-4.1V PC history: "History actions:" + "\nstep {i+1}: {action}" + "\nMemory:\n" + memory; the doc's step text is the
         // explanation followed by the call on its own line, box markers removed.
         Assert.Contains(
             "History actions:" +
@@ -128,7 +128,7 @@ public sealed class PcPromptBuilderTests
         Assert.Equal((1280, 800, (byte)250), Inspect(contents[9]));
 
         string head = ((TextContent)contents[0]).Text;
-        // formats.md §2.4: older steps "\nstep {k}: Screenshot:(Omitted in context.) Thought: {t}\nAction: {a}".
+        // GLM-4.5V PC: older steps "\nstep {k}: Screenshot:(Omitted in context.) Thought: {t}\nAction: {a}".
         Assert.EndsWith(
             "History:" +
             "\nstep 1: Screenshot:(Omitted in context.) Thought: Explanation 0.\nAction: left_click(start_box='[100,200]', element_info='b0')" +
@@ -169,7 +169,7 @@ public sealed class PcPromptBuilderTests
     public void Glm45_action_space_has_a_call_rule_per_header()
     {
         string text = Text(SingleUser(new Glm45PcPromptBuilder().Build(Context(Png(64, 40, 1), task: "Rename report.odt"))));
-        // formats.md §2.4: headers and call rules.
+        // GLM-4.5V PC headers and call rules.
         (string Header, string Rule)[] rules =
         [
             ("{left,right,middle}_click", "{left,right,middle}_click(start_box='[x,y]', element_info='')"),

@@ -8,7 +8,7 @@ using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
 namespace Glm4vSK.Agents.Tests.Prompts;
 
-/// <summary>GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks) prompts, formats.md §2.5.</summary>
+/// <summary>GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks) prompts.</summary>
 public sealed class WebPromptBuilderTests
 {
     public static TheoryData<string> Builders() => new("4.1V", "4.5V");
@@ -48,7 +48,7 @@ public sealed class WebPromptBuilderTests
     public void Action_formats_and_examples_are_exact_and_the_examples_parse(string version)
     {
         string text = Text(SingleUser(Builder(version).Build(WebContext())));
-        // formats.md §2.5 "Action formats (exact)" and the prompt's examples.
+        // The exact action formats and the prompt's examples.
         InOrder(text,
             "Click [Numerical_Label]", "\"Click [1]\"",
             "Type [Numerical_Label]; [The input content]", "\"Type [2]; [5$]\"",

@@ -207,5 +207,9 @@ public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassF
             PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions { ExecutablePath = "/nonexistent/chromium" }));
         Assert.Contains("/nonexistent/chromium", ex.Message);
         Assert.Contains("apt-get install chromium", ex.Message);
+        GuiExecutorException broke = ex;
+        Assert.Equal(GuiPlatform.Web, broke.Platform);
+        Assert.Null(broke.ExitCode);
+        Assert.Null(broke.StandardError);
     }
 }

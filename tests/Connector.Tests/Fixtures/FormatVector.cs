@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Glm4vSK.Connector.Tests.Fixtures;
 
 /// <summary>
-/// One line of a <c>formats/*.jsonl</c> file (fixtures README §5), identified as <c>&lt;file&gt;:&lt;id&gt;</c>. Lines are
+/// One line of a <c>formats/*.jsonl</c> file, identified as <c>&lt;file&gt;:&lt;id&gt;</c>. Lines are
 /// discovered by reading the files; which assertions apply is decided from the keys a line carries.
 /// </summary>
 public sealed class FormatVector

@@ -12,6 +12,7 @@ public static class GeneratedText
         "<arg_key>s</arg_key>", "<arg_key>n</arg_key>", "<arg_key>t</arg_key>\n", "<arg_key>x</arg_key>\\n",
         "42</arg_value>", " Bei\"jing\\ </arg_value>", "{\"a\": [1, 2.5]}</arg_value>", "True</arg_value>",
         "<", "</", "<t", "</tool_", "<arg_", "</arg_val", "<|", "<|user|>", "<|observation|>", "<|endoftext|>", "<|begin_of_box|>",
+        "<|image|>", "<|begin_of_image|>", "<|end_of_image|>", "[gMASK]<sop>", "<|assistant|>", "<|begin_of_", "[gMA",
         "[[1,2,3,4]]", "<|end_of_box|>", "hello", " world", "\n", "\n\n", "  ", "你好", "🎉", "\"", "\\", "x<y", "a>b",
     ];
 

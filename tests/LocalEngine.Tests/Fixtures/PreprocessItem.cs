@@ -32,7 +32,7 @@ public sealed class PreprocessItem : IDisposable
     public string ProcessorJson =>
         (Json["processor"] as JsonObject ?? throw new InvalidDataException($"{Name}.json has no 'processor' object.")).ToJsonString();
 
-    /// <summary>atol / rtol of a <c>tolerances</c> entry, else the fallback (README §3).</summary>
+    /// <summary>atol / rtol of a <c>tolerances</c> entry, else <paramref name="fallback"/>.</summary>
     public double Tolerance(string entry, string kind, double fallback) =>
         Json["tolerances"] is JsonObject t && t[entry] is JsonObject o && o[kind] is JsonValue v ? v.GetValue<double>() : fallback;
 

@@ -5,7 +5,7 @@ using Glm4vSK.LocalEngine.Processing;
 namespace Glm4vSK.LocalEngine.Tests.Fixtures;
 
 /// <summary>
-/// One chat-template case, <c>templates/&lt;family&gt;__&lt;case&gt;.json</c> (fixtures README §4.2), with its Hugging Face
+/// One chat-template case, <c>templates/&lt;family&gt;__&lt;case&gt;.json</c>, with its Hugging Face
 /// style messages translated into <see cref="TemplateMessage"/>s the way the Jinja templates read them.
 /// </summary>
 public sealed class TemplateCase

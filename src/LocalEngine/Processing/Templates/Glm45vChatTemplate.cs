@@ -24,7 +24,7 @@ namespace Glm4vSK.LocalEngine.Processing;
 /// contains <c>&lt;/think&gt;</c>, it is the text between the last <c>&lt;think&gt;</c> before the first
 /// <c>&lt;/think&gt;</c> and that tag, and the content is what follows the last <c>&lt;/think&gt;</c> (newlines trimmed as
 /// the template does). <c>strip()</c> is Python's.</para>
-/// <para>The exact checkpoint version of this template is unconfirmed (fixtures README §6 item 19): the renderer
+/// <para>The exact checkpoint version of this template is unconfirmed: the renderer
 /// follows the fixtures, which were rendered from a third-party copy.</para>
 /// <para>Deviation: a JSON part of a tool result is always written with <c>tojson</c>; the Jinja template writes a
 /// dict without a <c>type</c> key as a Python repr (or its <c>output</c> value).</para>
