@@ -3,6 +3,7 @@ using Glm4vSK.Connector.Grounding;
 using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests;
 

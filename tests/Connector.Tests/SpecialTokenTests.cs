@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Fixtures;
 using Glm4vSK.Connector.Tests.Support;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests;
 
@@ -103,7 +104,7 @@ public sealed class StreamingEquivalenceTests
         {
             Assert.Equal(tools.ToolCalls[i].Name, completed[i].Name);
             Assert.Equal(tools.ToolCalls[i].RawText, completed[i].Completed!.RawText);
-            Assert.Equal(tools.ToolCalls[i].ArgumentsJson, PythonStyleJson.Serialize(completed[i].Completed!.Arguments));
+            Assert.Equal(tools.ToolCalls[i].ArgumentsJson, PythonJson.Serialize(completed[i].Completed!.Arguments, replaceLoneSurrogates: true));
         }
     }
 

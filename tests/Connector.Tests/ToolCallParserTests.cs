@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Support;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests;
 
@@ -107,7 +108,7 @@ public sealed class ToolCallParserTests
     public void Untyped_values_follow_json_then_python_literal_then_text(string raw, string expectedJson)
     {
         object? value = ToolArgumentValues.Type(raw, isStringParameter: false);
-        Assert.Equal(expectedJson, PythonStyleJson.Serialize(value));
+        Assert.Equal(expectedJson, PythonJson.Serialize(value, replaceLoneSurrogates: true));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Actions;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Glm4vSK.Agents.Actions;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Prompts;
 

@@ -1,9 +1,8 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Prompts;
 
@@ -18,8 +17,6 @@ public static partial class GuiPromptText
     /// <summary>The text an empty visible answer is shown as.</summary>
     public const string EmptyAnswer = "(empty answer)";
 
-    private const string StartOfBoxTypo = "<|start_of_box|>";
-
     /// <summary>
     /// The visible answer: the think block removed (a truncated, unclosed one together with everything after it) and
     /// the <c>&lt;answer&gt;</c>/<c>&lt;/answer&gt;</c> tags removed. Box markers are kept.
@@ -28,7 +25,7 @@ public static partial class GuiPromptText
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
         if (GuiOutputText.TryPreprocess(modelOutput, out string body, out _)) return body;
-        int open = modelOutput.IndexOf("<think>", StringComparison.Ordinal);
+        int open = modelOutput.IndexOf(GlmTags.ThinkStart, StringComparison.Ordinal);
         return RemoveAnswerTags(open >= 0 ? modelOutput[..open] : modelOutput);
     }
 
@@ -36,9 +33,9 @@ public static partial class GuiPromptText
     public static string RemoveBoxMarkers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Replace(GuiOutputText.BeginOfBox, "", StringComparison.Ordinal)
-            .Replace(StartOfBoxTypo, "", StringComparison.Ordinal)
-            .Replace(GuiOutputText.EndOfBox, "", StringComparison.Ordinal);
+        return text.Replace(GlmTags.BeginOfBox, "", StringComparison.Ordinal)
+            .Replace(GlmTags.StartOfBox, "", StringComparison.Ordinal)
+            .Replace(GlmTags.EndOfBox, "", StringComparison.Ordinal);
     }
 
     // ---------------------------------------------------------------- mobile
@@ -53,14 +50,7 @@ public static partial class GuiPromptText
         string body = VisibleText(modelOutput);
         var m = MobileRegex().Match(body);
         if (!m.Success) return Unstructured(body);
-        string action = m.Groups[3].Value;
-        int begin = action.IndexOf(GuiOutputText.BeginOfBox, StringComparison.Ordinal);
-        if (begin >= 0)
-        {
-            int from = begin + GuiOutputText.BeginOfBox.Length;
-            int end = action.LastIndexOf(GuiOutputText.EndOfBox, StringComparison.Ordinal);
-            action = end >= from ? action[from..end] : action[from..];
-        }
+        string action = GuiOutputText.BoxedAction(m.Groups[3].Value);
         return new GuiOutputParts(m.Groups[2].Value.Trim(), RemoveBoxMarkers(action).Trim(), m.Groups[1].Value.Trim(), true);
     }
 
@@ -191,13 +181,13 @@ public static partial class GuiPromptText
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
         string thinking = "", rest = modelOutput;
-        int close = modelOutput.IndexOf("</think>", StringComparison.Ordinal);
+        int close = modelOutput.IndexOf(GlmTags.ThinkEnd, StringComparison.Ordinal);
         if (close >= 0)
         {
-            int open = modelOutput.IndexOf("<think>", StringComparison.Ordinal);
-            int from = open >= 0 && open < close ? open + "<think>".Length : 0;
+            int open = modelOutput.IndexOf(GlmTags.ThinkStart, StringComparison.Ordinal);
+            int from = open >= 0 && open < close ? open + GlmTags.ThinkStart.Length : 0;
             thinking = modelOutput[from..close];
-            rest = modelOutput[(close + "</think>".Length)..];
+            rest = modelOutput[(close + GlmTags.ThinkEnd.Length)..];
         }
         rest = RemoveThinkAndAnswerTags(rest);
         thinking = RemoveThinkAndAnswerTags(thinking).Trim();
@@ -214,7 +204,7 @@ public static partial class GuiPromptText
     public static string AutoGlmAssistantTurn(string modelOutput)
     {
         var parts = SplitAutoGlm(modelOutput);
-        return $"<think>{parts.Thought}</think><answer>{parts.Action}</answer>";
+        return $"{GlmTags.ThinkStart}{parts.Thought}{GlmTags.ThinkEnd}{GlmTags.AnswerStart}{parts.Action}{GlmTags.AnswerEnd}";
     }
 
     /// <summary>
@@ -224,25 +214,7 @@ public static partial class GuiPromptText
     public static string ScreenInfo(string? currentApp)
     {
         string app = string.IsNullOrWhiteSpace(currentApp) ? "System Home" : currentApp;
-        var sb = new StringBuilder("{\"current_app\": \"");
-        foreach (char c in app)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append("\"}").ToString();
+        return PythonJson.Serialize(new KeyValuePair<string, object?>[] { new("current_app", app) });
     }
 
     // ---------------------------------------------------------------- shared
@@ -265,10 +237,10 @@ public static partial class GuiPromptText
     }
 
     private static string RemoveAnswerTags(string text) =>
-        text.Replace("<answer>", "", StringComparison.Ordinal).Replace("</answer>", "", StringComparison.Ordinal);
+        text.Replace(GlmTags.AnswerStart, "", StringComparison.Ordinal).Replace(GlmTags.AnswerEnd, "", StringComparison.Ordinal);
 
     private static string RemoveThinkAndAnswerTags(string text) =>
-        RemoveAnswerTags(text).Replace("<think>", "", StringComparison.Ordinal).Replace("</think>", "", StringComparison.Ordinal);
+        RemoveAnswerTags(text).Replace(GlmTags.ThinkStart, "", StringComparison.Ordinal).Replace(GlmTags.ThinkEnd, "", StringComparison.Ordinal);
 
     private static string OneLine(string text) => WhitespaceRunRegex().Replace(text.Trim(), " ");
 

@@ -1,4 +1,5 @@
 using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Protocols;
 
@@ -126,7 +127,7 @@ public sealed class AutoGlmPhoneParser : IGuiActionParser
             SkipWhitespace(call, ref pos);
             if (pos >= call.Length || call[pos] != '=') { error = $"expected '=' after '{key}'"; return false; }
             pos++;
-            if (!PythonLiteral.TryReadPrefix(call, ref pos, out object? value, out string? literalError))
+            if (!PythonLiteral.TryReadPrefix(call, ref pos, out object? value, out string? literalError, lenient: true))
             {
                 error = $"argument '{key}' is not a literal ({literalError})";
                 return false;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Protocols;
 
@@ -40,14 +41,7 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         var m = AnswerRegex().Match(body);
         if (!m.Success) return GuiActionParseResult.Rejected(modelOutput, "expected 'Memory: … Reason: … Action: …'");
 
-        string action = m.Groups[3].Value;
-        int begin = action.IndexOf(GuiOutputText.BeginOfBox, StringComparison.Ordinal);
-        if (begin >= 0)
-        {
-            int from = begin + GuiOutputText.BeginOfBox.Length;
-            int end = action.LastIndexOf(GuiOutputText.EndOfBox, StringComparison.Ordinal);
-            action = end >= from ? action[from..end] : action[from..];
-        }
+        string action = GuiOutputText.BoxedAction(m.Groups[3].Value);
         action = BoxRegex().Replace(action.Trim(), b =>
             "[[" + string.Join(",", Enumerable.Range(1, 4).Select(i => NormaliseInt(b.Groups[i].Value))) + "]]");
         if (action.StartsWith("{{", StringComparison.Ordinal))
@@ -93,7 +87,7 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
     }
 
     /// <summary>JSON first, then a Python literal in which <c>true</c>/<c>false</c>/<c>null</c> are allowed.</summary>
-    private static bool TryParseDict(string text, out Dictionary<string, object?> dict, out string? error)
+    private static bool TryParseDict(string text, out IReadOnlyDictionary<string, object?> dict, out string? error)
     {
         dict = null!;
         object? value = null;
@@ -107,12 +101,12 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         catch (JsonException)
         {
         }
-        if (!parsed && !PythonLiteral.TryParse(text, out value, out string? literalError, allowJsonNames: true))
+        if (!parsed && !PythonLiteral.TryParse(text, out value, out string? literalError, allowJsonNames: true, lenient: true))
         {
             error = $"action is neither JSON nor a Python literal ({literalError})";
             return false;
         }
-        if (value is not Dictionary<string, object?> d)
+        if (value is not IReadOnlyDictionary<string, object?> d)
         {
             error = "action is not a dict";
             return false;

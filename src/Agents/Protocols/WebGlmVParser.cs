@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents.Protocols;
 
@@ -30,11 +31,11 @@ public sealed partial class WebGlmVParser : IGuiActionParser
         string action = body[(at + "Action:".Length)..];
         int memory = action.IndexOf("\nMemory_Updated:", StringComparison.Ordinal);
         if (memory >= 0) action = action[..memory];
-        int begin = action.IndexOf(GuiOutputText.BeginOfBox, StringComparison.Ordinal);
+        int begin = action.IndexOf(GlmTags.BeginOfBox, StringComparison.Ordinal);
         if (begin >= 0)
         {
-            action = action[(begin + GuiOutputText.BeginOfBox.Length)..];
-            int end = action.IndexOf(GuiOutputText.EndOfBox, StringComparison.Ordinal);
+            action = action[(begin + GlmTags.BeginOfBox.Length)..];
+            int end = action.IndexOf(GlmTags.EndOfBox, StringComparison.Ordinal);
             if (end >= 0) action = action[..end];
         }
         action = action.Trim();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Parsing;
 
@@ -47,7 +48,7 @@ public static class Glm45ToolCallParser
                     if (calls.Count == 0) before.Append(c.Text);
                     break;
                 case ToolCallCompleted done:
-                    calls.Add(new GlmToolCall(done.Name, done.Arguments, PythonStyleJson.Serialize(done.Arguments), done.RawText));
+                    calls.Add(new GlmToolCall(done.Name, done.Arguments, PythonJson.Serialize(done.Arguments, replaceLoneSurrogates: true), done.RawText));
                     break;
             }
         }

@@ -1,3 +1,5 @@
+using Glm4vSK.Formats;
+
 namespace Glm4vSK.Connector.Parsing;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Parsing;
 
@@ -202,7 +203,7 @@ public static class GroundingParser
     {
         null => null,
         string s => s,
-        _ => PythonStyleJson.Serialize(value),
+        _ => PythonJson.Serialize(value, replaceLoneSurrogates: true),
     };
 
     static double ParseDouble(string s) => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);

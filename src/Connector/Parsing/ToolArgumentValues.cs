@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Parsing;
 
@@ -84,7 +85,7 @@ public static class ToolArgumentValues
             case JsonValueKind.String:
                 return e.GetString();
             case JsonValueKind.Number:
-                object n = PythonStyleJson.JsonNumber(e.GetRawText());
+                object n = PythonJson.ParseNumber(e.GetRawText());
                 // Python would give inf, which JSON cannot carry back: treat the text as not JSON.
                 if (n is double d && !double.IsFinite(d)) throw new JsonException("Number out of range.");
                 return n;
@@ -102,7 +103,7 @@ public static class ToolArgumentValues
     {
         if (value is List<object?> or OrderedDictionary<string, object?>)
         {
-            using var doc = JsonDocument.Parse(PythonStyleJson.Serialize(value));
+            using var doc = JsonDocument.Parse(PythonJson.Serialize(value, replaceLoneSurrogates: true));
             return doc.RootElement.Clone();
         }
         return value;

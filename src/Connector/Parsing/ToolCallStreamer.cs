@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Parsing;
 
@@ -156,7 +157,7 @@ internal sealed class ToolCallStreamer
                     if (_isString)
                     {
                         var sb = new StringBuilder(_wroteAny ? ", " : "{");
-                        PythonStyleJson.WriteString(sb, _key);
+                        PythonJson.WriteString(sb, _key, replaceLoneSurrogates: true);
                         sb.Append(": \"");
                         Arguments(sink, sb.ToString());
                     }
@@ -203,9 +204,9 @@ internal sealed class ToolCallStreamer
                         return true;
                     }
                     var sb = new StringBuilder(_wroteAny ? ", " : "{");
-                    PythonStyleJson.WriteString(sb, _key);
+                    PythonJson.WriteString(sb, _key, replaceLoneSurrogates: true);
                     sb.Append(": ");
-                    PythonStyleJson.Write(sb, value);
+                    PythonJson.Write(sb, value, replaceLoneSurrogates: true);
                     Arguments(sink, sb.ToString());
                     _args[_key] = value;
                     _work = _work[(close + GlmTags.ArgValueEnd.Length)..];
@@ -231,7 +232,7 @@ internal sealed class ToolCallStreamer
         _value.Append(chunk);
         if (chunk.Length == 0 && !closeQuote) return;
         var sb = new StringBuilder(chunk.Length + 8);
-        PythonStyleJson.AppendEscaped(sb, chunk);
+        PythonJson.AppendEscaped(sb, chunk, replaceLoneSurrogates: true);
         if (closeQuote) sb.Append('"');
         Arguments(sink, sb.ToString());
     }

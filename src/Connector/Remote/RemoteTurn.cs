@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Glm4vSK.Connector.Parsing;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Remote;
 

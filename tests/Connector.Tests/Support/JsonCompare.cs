@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests.Support;
 
@@ -10,7 +11,7 @@ namespace Glm4vSK.Connector.Tests.Support;
 /// </summary>
 public static class JsonCompare
 {
-    public static JsonElement Of(object? value) => JsonDocument.Parse(PythonStyleJson.Serialize(value)).RootElement.Clone();
+    public static JsonElement Of(object? value) => JsonDocument.Parse(PythonJson.Serialize(value, replaceLoneSurrogates: true)).RootElement.Clone();
 
     public static void AssertEqual(JsonElement expected, JsonElement actual, string context)
     {

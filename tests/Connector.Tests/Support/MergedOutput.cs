@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests.Support;
 
@@ -77,7 +78,7 @@ public sealed class MergedOutput
                     break;
                 case ToolCallCompleted d:
                     Flush();
-                    segments.Add($"D|{d.Index}|{d.Name}|{PythonStyleJson.Serialize(d.Arguments)}|{d.RawText}");
+                    segments.Add($"D|{d.Index}|{d.Name}|{PythonJson.Serialize(d.Arguments, replaceLoneSurrogates: true)}|{d.RawText}");
                     Assert.True(calls.ContainsKey(d.Index), $"call {d.Index} completed without starting");
                     Assert.Equal(calls[d.Index].Name, d.Name);
                     calls[d.Index] = (d.Name, calls[d.Index].Json, d);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests.Support;
 
@@ -42,7 +43,7 @@ public static class VllmReference
             var tail = new Regex(@"<arg_key>(.*?)</arg_key>\s*<arg_value>", RegexOptions.Singleline).Match(body, consumed);
             if (tail.Success && GlmToolSchemas.IsStringParameter(schemas, name, tail.Groups[1].Value.Trim())) unterminated = true;
             if (firstValid < 0) firstValid = m.Index;
-            calls.Add((name, PythonStyleJson.Serialize(args)));
+            calls.Add((name, PythonJson.Serialize(args, replaceLoneSurrogates: true)));
         }
         if (calls.Count == 0) return new Result(text, calls, unterminated);
         string content = text[..firstValid];

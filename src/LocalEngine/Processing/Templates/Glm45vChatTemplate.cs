@@ -1,4 +1,5 @@
 using System.Text;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.LocalEngine.Processing;
 

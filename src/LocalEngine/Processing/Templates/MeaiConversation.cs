@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.LocalEngine.Processing;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.LocalEngine.Processing;
 

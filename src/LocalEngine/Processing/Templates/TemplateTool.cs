@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.LocalEngine.Processing;
 

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
 
-namespace Glm4vSK.Agents.Prompts;
+namespace Glm4vSK.Formats;
 
 /// <summary>
-/// Writes parsed action arguments the way Python's <c>repr</c> writes a dict (<c>{'action_type': 'click', 'box_2d': [[1, 2, 3, 4]]}</c>,
-/// <c>True</c>/<c>False</c>/<c>None</c>): how the GLM-V mobile history shows earlier actions.
+/// Python's <c>repr</c> of literal-shaped values (<c>{'action_type': 'click', 'box_2d': [[1, 2, 3, 4]]}</c>,
+/// <c>True</c>/<c>False</c>/<c>None</c>, floats as <c>repr(float)</c>): how the GLM-V prompts show earlier actions.
+/// Dictionaries (string-keyed) are dicts, other enumerables lists; any other value is written as the repr of its text.
 /// </summary>
-internal static class PythonRepr
+public static class PythonRepr
 {
+    /// <summary><c>repr(value)</c>.</summary>
     public static string Write(object? value)
     {
         var sb = new StringBuilder();
@@ -16,6 +18,7 @@ internal static class PythonRepr
         return sb.ToString();
     }
 
+    /// <summary>Appends <c>repr(value)</c>.</summary>
     public static void Append(StringBuilder sb, object? value)
     {
         switch (value)
@@ -27,29 +30,7 @@ internal static class PythonRepr
                 sb.Append(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
             case double or float or decimal:
                 AppendFloat(sb, Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
-            case IEnumerable<KeyValuePair<string, object?>> dict:
-                sb.Append('{');
-                bool first = true;
-                foreach (var (k, v) in dict)
-                {
-                    if (!first) sb.Append(", ");
-                    first = false;
-                    AppendString(sb, k);
-                    sb.Append(": ");
-                    Append(sb, v);
-                }
-                sb.Append('}');
-                break;
-            case System.Collections.IEnumerable list:
-                sb.Append('[');
-                bool firstItem = true;
-                foreach (object? item in list)
-                {
-                    if (!firstItem) sb.Append(", ");
-                    firstItem = false;
-                    Append(sb, item);
-                }
-                sb.Append(']');
+            case var other when PythonContainers.TryWrite(sb, other, k => AppendString(sb, k), v => Append(sb, v)):
                 break;
             default:
                 AppendString(sb, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
@@ -61,9 +42,7 @@ internal static class PythonRepr
     {
         if (double.IsNaN(d)) { sb.Append("nan"); return; }
         if (double.IsInfinity(d)) { sb.Append(d > 0 ? "inf" : "-inf"); return; }
-        string s = d.ToString("R", CultureInfo.InvariantCulture);
-        if (!s.Contains('.') && !s.Contains('E')) s += ".0";
-        sb.Append(s.Replace("E", "e", StringComparison.Ordinal));
+        sb.Append(PythonJson.FormatFloat(d)); // json.dumps writes a finite float as repr does
     }
 
     /// <summary>Python 3 <c>repr(str)</c>: single quotes unless the text has <c>'</c> and no <c>"</c>; printable Unicode kept.</summary>

@@ -1,56 +1,117 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using System.Text.Json.Nodes;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
-/// A subset of Python's <c>ast.literal_eval</c> producing JSON-shaped values: <c>null</c> (<c>None</c>), <see cref="bool"/>,
-/// <see cref="long"/> (or <see cref="double"/> beyond its range), <see cref="double"/>, <see cref="string"/>,
-/// <see cref="List{T}"/> of values (lists and tuples) and <see cref="OrderedDictionary{TKey,TValue}"/> with string keys
-/// (dicts; <c>None</c>/bool/number keys become the strings <c>json.dumps</c> would write).
+/// Python's <c>ast.literal_eval</c> for the values model text holds, producing JSON-shaped values: <c>null</c>
+/// (<c>None</c>), <see cref="bool"/>, <see cref="long"/> (or <see cref="double"/> beyond its range), <see cref="double"/>,
+/// <see cref="string"/>, <see cref="List{T}"/> of values (lists and tuples) and <see cref="OrderedDictionary{TKey,TValue}"/>
+/// with string keys (dicts; <c>None</c>/bool/number keys become the strings <c>json.dumps</c> would write; the last
+/// repeated key wins, in the first one's place, as in Python).
 /// </summary>
 /// <remarks>
-/// Accepted: ints (decimal, <c>0x</c>/<c>0o</c>/<c>0b</c>, underscores), floats (<c>.5</c>, <c>5.</c>, <c>1e3</c>), one
-/// leading sign, single/double/triple-quoted strings with <c>r</c>/<c>u</c> prefixes, escapes and implicit concatenation,
-/// <c>True</c>/<c>False</c>/<c>None</c>, lists, tuples (also bare <c>1, 2</c> at the top level), dicts. Rejected (what
-/// <c>literal_eval</c> rejects or what JSON cannot hold): names, operators, calls, sets, bytes, complex numbers, comments.
-/// With <c>allowJsonNames</c> the bare names <c>true</c>, <c>false</c>, <c>null</c> are accepted too. Lists, tuples,
-/// dicts and parentheses nested deeper than <see cref="NestingLimit.MaxDepth"/> are rejected (<c>tooDeep</c>): each level
-/// recurses, and model text must not be able to overflow the stack.
+/// <para>Accepted: ints (decimal, <c>0x</c>/<c>0o</c>/<c>0b</c>, underscores), floats (<c>.5</c>, <c>5.</c>, <c>1e3</c>), one
+/// leading sign, single/double/triple-quoted strings with <c>r</c>/<c>u</c> prefixes, every escape form and implicit
+/// concatenation, <c>True</c>/<c>False</c>/<c>None</c>, lists, tuples (also bare <c>1, 2</c> at the top level), dicts,
+/// <c>(x)</c> as <c>x</c>. Rejected (what <c>literal_eval</c> rejects or what JSON cannot hold): names, operators, calls,
+/// sets, bytes, complex numbers, comments.</para>
+/// <para>Two opt-ins: <c>allowJsonNames</c> accepts the bare names <c>true</c>, <c>false</c>, <c>null</c>;
+/// <c>lenient</c> (for GUI actions a model wrote) accepts leading zeros in decimal ints (<c>007</c>), line breaks inside
+/// single-quoted strings and any Unicode whitespace between tokens.</para>
+/// <para>Lists, tuples, dicts and parentheses nested deeper than <see cref="NestingLimit.MaxDepth"/> are rejected
+/// (<c>tooDeep</c>): each level recurses, and model text must not be able to overflow the stack.</para>
 /// </remarks>
-internal sealed class PythonLiteral
+public sealed class PythonLiteral
 {
     readonly string _s;
     readonly bool _allowJsonNames;
+    readonly bool _lenient;
     int _p;
     int _depth;
     bool _tooDeep;
 
-    PythonLiteral(string s, bool allowJsonNames)
+    PythonLiteral(string s, bool allowJsonNames, bool lenient)
     {
         _s = s;
         _allowJsonNames = allowJsonNames;
+        _lenient = lenient;
     }
 
-    public static bool TryParse(string text, out object? value, bool allowJsonNames = false) => TryParse(text, out value, out _, allowJsonNames);
+    /// <summary>Parses the whole of <paramref name="text"/> (surrounding whitespace allowed) as one literal.</summary>
+    public static bool TryParse(string text, out object? value, bool allowJsonNames = false, bool lenient = false) =>
+        TryParse(text, out value, out string? _, allowJsonNames, lenient);
 
-    public static bool TryParse(string text, out object? value, out bool tooDeep, bool allowJsonNames = false)
+    /// <summary><see cref="TryParse(string, out object?, bool, bool)"/>, saying whether a failure was nesting past <see cref="NestingLimit.MaxDepth"/>.</summary>
+    public static bool TryParse(string text, out object? value, out bool tooDeep, bool allowJsonNames = false, bool lenient = false) =>
+        TryParse(text, out value, out _, out tooDeep, allowJsonNames, lenient);
+
+    /// <summary><see cref="TryParse(string, out object?, bool, bool)"/> with the reason of a failure.</summary>
+    public static bool TryParse(string text, out object? value, out string? error, bool allowJsonNames = false, bool lenient = false) =>
+        TryParse(text, out value, out error, out _, allowJsonNames, lenient);
+
+    static bool TryParse(string text, out object? value, out string? error, out bool tooDeep, bool allowJsonNames, bool lenient)
     {
-        var parser = new PythonLiteral(text, allowJsonNames);
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new PythonLiteral(text, allowJsonNames, lenient);
         try
         {
             value = parser.ParseTop();
+            error = null;
             tooDeep = false;
             return true;
         }
-        catch (FormatException)
+        catch (FormatException e)
         {
             value = null;
+            error = e.Message;
             tooDeep = parser._tooDeep;
             return false;
         }
     }
+
+    /// <summary>Parses one literal; throws <see cref="FormatException"/> when the text is not a literal.</summary>
+    public static object? Parse(string text, bool allowJsonNames = false, bool lenient = false) =>
+        TryParse(text, out object? value, out string? error, allowJsonNames, lenient) ? value : throw new FormatException(error);
+
+    /// <summary>
+    /// Reads one literal (no bare top-level tuple) starting at <paramref name="position"/> and advances it past the
+    /// literal, not past trailing whitespace: for call expressions such as <c>do(action='Tap', element=[1, 2])</c>.
+    /// </summary>
+    public static bool TryReadPrefix(string text, ref int position, out object? value, out string? error, bool allowJsonNames = false, bool lenient = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new PythonLiteral(text, allowJsonNames, lenient) { _p = position };
+        try
+        {
+            value = parser.ParseValue();
+            position = parser._p;
+            error = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            value = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Converts a parsed literal (or any value of the same shapes) to a JSON node.</summary>
+    public static JsonNode? ToJsonNode(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        int i => JsonValue.Create(i),
+        double d => JsonValue.Create(d),
+        IReadOnlyDictionary<string, object?> dict => new JsonObject(dict.Select(kv => KeyValuePair.Create(kv.Key, ToJsonNode(kv.Value)))),
+        IEnumerable<object?> list => new JsonArray(list.Select(ToJsonNode).ToArray()),
+        _ => throw new ArgumentException($"Unsupported literal value of type {value.GetType()}.", nameof(value)),
+    };
 
     object? ParseTop()
     {
@@ -204,7 +265,7 @@ internal sealed class PythonLiteral
         string s => s,
         null => "null",
         bool b => b ? "true" : "false",
-        long or double => PythonStyleJson.Serialize(key),
+        long or double => PythonJson.Serialize(key),
         _ => throw Error("unhashable dict key"),
     };
 
@@ -256,7 +317,7 @@ internal sealed class PythonLiteral
             if (!double.IsFinite(d)) throw Error("float out of range");
             return d;
         }
-        if (text.Length > 1 && text[0] == '0' && text.Any(ch => ch != '0')) throw Error("leading zeros in a decimal integer");
+        if (!_lenient && text.Length > 1 && text[0] == '0' && text.Any(ch => ch != '0')) throw Error("leading zeros in a decimal integer");
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l)
             ? (object)l
             : (double)BigInteger.Parse(text, CultureInfo.InvariantCulture);
@@ -310,7 +371,7 @@ internal sealed class PythonLiteral
                 if (!triple) { _p++; return; }
                 if (_p + 2 < _s.Length && _s[_p + 1] == q && _s[_p + 2] == q) { _p += 3; return; }
             }
-            if (!triple && c == '\n') throw Error("newline in a single-quoted string");
+            if (!triple && !_lenient && c == '\n') throw Error("newline in a single-quoted string");
             if (c == '\\' && _p + 1 < _s.Length)
             {
                 if (raw)
@@ -376,7 +437,7 @@ internal sealed class PythonLiteral
 
     void SkipWs()
     {
-        while (_p < _s.Length && _s[_p] is ' ' or '\t' or '\n' or '\r' or '\f' or '\v') _p++;
+        while (_p < _s.Length && (_s[_p] is ' ' or '\t' or '\n' or '\r' or '\f' or '\v' || (_lenient && char.IsWhiteSpace(_s[_p])))) _p++;
     }
 
     FormatException Error(string what) => new($"Not a Python literal at {_p}: {what}.");

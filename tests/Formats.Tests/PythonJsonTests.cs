@@ -1,8 +1,9 @@
 using System.Text.Json;
+using System.Numerics;
+using System.Text;
 using System.Text.Json.Nodes;
-using Glm4vSK.LocalEngine.Processing;
 
-namespace Glm4vSK.LocalEngine.Tests;
+namespace Glm4vSK.Formats.Tests;
 
 /// <summary>
 /// <see cref="PythonJson"/> against <c>json.dumps(x, ensure_ascii=False)</c> (expected strings taken from CPython 3.11).
@@ -59,6 +60,9 @@ public sealed class PythonJsonTests
     [InlineData(0.0001, "0.0001")]
     [InlineData(1.5e-07, "1.5e-07")]
     [InlineData(0.1, "0.1")]
+    [InlineData(3.14, "3.14")]
+    [InlineData(1.5e300, "1.5e+300")]
+    [InlineData(123456789.125, "123456789.125")]
     [InlineData(1e15, "1000000000000000.0")]
     [InlineData(1e16, "1e+16")]
     [InlineData(1e22, "1e+22")]
@@ -88,4 +92,53 @@ public sealed class PythonJsonTests
         Assert.Equal("7", PythonJson.Serialize(JsonValue.Create(7m)));
         Assert.Equal("\"x\"", PythonJson.Serialize(JsonValue.Create('x')));
     }
+
+    [Fact]
+    public void Plain_values_are_written_like_json_nodes()
+    {
+        var dict = new OrderedDictionary<string, object?> { ["a"] = 1L, ["b"] = new List<object?> { true, null, "x\"y" }, ["c"] = 2.0 };
+        Assert.Equal("{\"a\": 1, \"b\": [true, null, \"x\\\"y\"], \"c\": 2.0}", PythonJson.Serialize(dict));
+        Assert.Equal("[7, 0.1, 2.5, 3, 12345678901234567890]", PythonJson.Serialize(new object[] { (byte)7, 0.1f, 2.50m, 3m, BigInteger.Parse("12345678901234567890") }));
+        Assert.Equal("\"x\"", PythonJson.Serialize('x'));
+        Assert.Throws<NotSupportedException>(() => PythonJson.Serialize(new Uri("http://example.com")));
+    }
+
+    [Fact]
+    public void Plain_values_nodes_and_elements_write_the_same_text()
+    {
+        const string text = "{\"k\": [1, 2.5, \"é\\n\", {\"n\": null}]}";
+        using var doc = JsonDocument.Parse(text);
+        var plain = new OrderedDictionary<string, object?>
+        {
+            ["k"] = new List<object?> { 1L, 2.5, "é\n", new OrderedDictionary<string, object?> { ["n"] = null } },
+        };
+        Assert.Equal(text, PythonJson.Serialize(plain));
+        Assert.Equal(text, PythonJson.Serialize(JsonNode.Parse(text)));
+        Assert.Equal(text, PythonJson.Serialize(doc.RootElement));
+        Assert.Equal("{\"e\": " + text + "}", PythonJson.Serialize(new OrderedDictionary<string, object?> { ["e"] = doc.RootElement }));
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_written_as_is_unless_replacement_is_asked_for()
+    {
+        // json.dumps("\ud800a\U0001F389", ensure_ascii=False) keeps the lone surrogate (its str can hold one).
+        const string s = "\ud800a\U0001F389\udc00";
+        Assert.Equal("\"\ud800a\U0001F389\udc00\"", PythonJson.Serialize(s));
+        Assert.Equal("\"\ud800a\U0001F389\udc00\"", PythonJson.Serialize(JsonValue.Create(s)));
+        // Where the text goes to UTF-8 (System.Text.Json), U+FFFD: what encoding it would give.
+        Assert.Equal("\"\uFFFDa\U0001F389\uFFFD\"", PythonJson.Serialize(s, replaceLoneSurrogates: true));
+        Assert.Equal("{\"\uFFFD\": [\"\uFFFD\"]}", PythonJson.Serialize(new OrderedDictionary<string, object?> { ["\ud800"] = new List<object?> { "\udfff" } }, replaceLoneSurrogates: true));
+        var sb = new StringBuilder();
+        PythonJson.AppendEscaped(sb, "\ud83c", replaceLoneSurrogates: true);
+        Assert.Equal("\uFFFD", sb.ToString());
+    }
+
+    [Theory]
+    [InlineData("12", 12L)]
+    [InlineData("-0", 0L)]
+    [InlineData("1.0", 1.0)]
+    [InlineData("1e2", 100.0)]
+    [InlineData("99999999999999999999", 1e20)]
+    public void Json_numbers_are_typed_as_json_loads_types_them(string raw, object expected) =>
+        Assert.Equal(expected, PythonJson.ParseNumber(raw));
 }

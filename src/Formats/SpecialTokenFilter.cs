@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// The first stage of the output pipeline: drops everything from the first stop token (<see cref="GlmTags.StopTokens"/>)
@@ -13,7 +13,7 @@ namespace Glm4vSK.Connector.Parsing;
 /// off is a run of segments, each starting at one of those characters and each a proper prefix of a token; only that
 /// run is held back. Linear in the text, whatever its content.
 /// </remarks>
-internal sealed class SpecialTokenFilter
+public sealed class SpecialTokenFilter
 {
     static readonly string[] Tokens = [.. GlmTags.StopTokens, .. GlmTags.NonTextTokens];
 

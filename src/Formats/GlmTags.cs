@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>The GLM-4V family's output markup, as text (think/answer, tool calls, grounding boxes, special tokens).</summary>
 public static class GlmTags
@@ -44,7 +44,7 @@ public static class GlmTags
 
     /// <summary>
     /// The text before the first stop token (<see cref="StopTokens"/>) with the <see cref="NonTextTokens"/> removed:
-    /// what the parsers read. <see cref="GlmStreamingParser"/> does the same incrementally.
+    /// what the parsers read. <see cref="SpecialTokenFilter"/> does the same incrementally.
     /// </summary>
     public static string StripSpecialTokens(string text)
     {
@@ -60,7 +60,8 @@ public static class GlmTags
         return cut < 0 ? text : text[..cut];
     }
 
-    internal static int FirstStopToken(string text)
+    /// <summary>Where the first stop token (<see cref="StopTokens"/>) starts, or -1.</summary>
+    public static int FirstStopToken(string text)
     {
         int best = -1;
         foreach (string token in StopTokens)
@@ -76,7 +77,7 @@ public static class GlmTags
     /// prefix of one of <paramref name="tags"/>: text a streaming parser must hold back because more input could
     /// complete a tag.
     /// </summary>
-    internal static int PartialTagOverlap(string text, int start, IReadOnlyList<string> tags)
+    public static int PartialTagOverlap(string text, int start, IReadOnlyList<string> tags)
     {
         int best = 0;
         int available = text.Length - start;
@@ -94,5 +95,6 @@ public static class GlmTags
         return best;
     }
 
-    internal static int PartialTagOverlap(string text, int start, string tag) => PartialTagOverlap(text, start, [tag]);
+    /// <summary><see cref="PartialTagOverlap(string, int, IReadOnlyList{string})"/> for one tag.</summary>
+    public static int PartialTagOverlap(string text, int start, string tag) => PartialTagOverlap(text, start, [tag]);
 }
