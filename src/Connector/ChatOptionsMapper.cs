@@ -3,6 +3,7 @@ using Glm4vSK.Connector.Parsing;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector;
 
@@ -63,7 +64,7 @@ internal static class ChatOptionsMapper
             if (o.ToolMode is RequiredChatToolMode required)
             {
                 thinking = false; // the call must come first
-                forced = required.RequiredFunctionName is { } name ? $"<tool_call>{name}\n" : "<tool_call>";
+                forced = required.RequiredFunctionName is { } name ? $"{GlmTags.ToolCallStart}{name}\n" : GlmTags.ToolCallStart;
             }
         }
 

@@ -3,6 +3,7 @@ using Glm4vSK.Connector.Parsing;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector;
 
@@ -44,7 +45,7 @@ public sealed partial class Glm4vChatClient : IChatClient
     {
         var processor = _backend.Processor;
         var request = ChatOptionsMapper.Map(messages, options, _options, processor.Template.Family, this);
-        var sampling = request.ThinkingBudget is int budget && processor.Tokenizer.TryGetTokenId("</think>", out int thinkEnd)
+        var sampling = request.ThinkingBudget is int budget && processor.Tokenizer.TryGetTokenId(GlmTags.ThinkEnd, out int thinkEnd)
             ? request.Sampling with { ThinkingBudget = budget, ThinkEndTokenId = thinkEnd }
             : request.Sampling;
         using var prompt = await processor.PrepareAsync(request.Messages, request.Prompt, cancellationToken).ConfigureAwait(false);

@@ -19,6 +19,8 @@ public static class GlmTags
     public const string EndOfBox = "<|end_of_box|>";
     public const string Observation = "<|observation|>";
     public const string User = "<|user|>";
+    public const string System = "<|system|>";
+    public const string Assistant = "<|assistant|>";
     public const string EndOfText = "<|endoftext|>";
 
     /// <summary>
@@ -36,7 +38,7 @@ public static class GlmTags
     /// </summary>
     public static IReadOnlyList<string> NonTextTokens { get; } =
     [
-        "[gMASK]", "[MASK]", "[sMASK]", "<sop>", "<eop>", "<|system|>", "<|assistant|>",
+        "[gMASK]", "[MASK]", "[sMASK]", "<sop>", "<eop>", System, Assistant,
         "<|begin_of_image|>", "<|end_of_image|>", "<|image|>", "<|begin_of_video|>", "<|end_of_video|>", "<|video|>",
         "<|begin_of_audio|>", "<|end_of_audio|>", "<|begin_of_transcription|>", "<|end_of_transcription|>",
         "<|code_prefix|>", "<|code_middle|>", "<|code_suffix|>",

@@ -5,6 +5,7 @@ using Glm4vSK.Agents.Prompts;
 using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.Agents;
 
@@ -179,8 +180,8 @@ public sealed class GuiAgent
         string text = response.Text;
         string reasoning = string.Concat(response.Messages.SelectMany(m => m.Contents).OfType<TextReasoningContent>().Select(r => r.Text));
         s.Reasoning = reasoning.Length > 0 ? reasoning : null;
-        s.RawOutput = s.Reasoning is not null && !text.Contains("</think>", StringComparison.Ordinal)
-            ? $"<think>{s.Reasoning}</think>{text}"
+        s.RawOutput = s.Reasoning is not null && !text.Contains(GlmTags.ThinkEnd, StringComparison.Ordinal)
+            ? $"{GlmTags.ThinkStart}{s.Reasoning}{GlmTags.ThinkEnd}{text}"
             : text;
 
         s.Phase = "parsing the answer";

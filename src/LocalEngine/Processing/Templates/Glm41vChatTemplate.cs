@@ -1,4 +1,5 @@
 using System.Text;
+using Glm4vSK.Formats;
 
 namespace Glm4vSK.LocalEngine.Processing;
 
@@ -41,11 +42,11 @@ public sealed class Glm41vChatTemplate : IChatTemplate
             switch (m.Role)
             {
                 case TemplateRole.System:
-                    sb.Append("<|system|>\n");
+                    sb.Append(GlmTags.System).Append('\n');
                     AppendText(sb, m, i, spans);
                     break;
                 case TemplateRole.User:
-                    sb.Append("<|user|>\n");
+                    sb.Append(GlmTags.User).Append('\n');
                     for (int p = 0; p < m.Parts.Count; p++)
                     {
                         var part = m.Parts[p];
@@ -67,7 +68,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
                     }
                     break;
                 case TemplateRole.Assistant:
-                    sb.Append("<|assistant|>");
+                    sb.Append(GlmTags.Assistant);
                     if (!string.IsNullOrEmpty(m.Metadata)) sb.Append(m.Metadata);
                     sb.Append('\n');
                     AppendText(sb, m, i, null); // the model's own words: trusted
@@ -78,7 +79,7 @@ public sealed class Glm41vChatTemplate : IChatTemplate
                     throw new ArgumentException($"Message {i} has an unknown role {m.Role}.", nameof(messages));
             }
         }
-        if (addGenerationPrompt) sb.Append("<|assistant|>\n");
+        if (addGenerationPrompt) sb.Append(GlmTags.Assistant).Append('\n');
         return new RenderedChatTemplate(sb.ToString(), images, videos) { ContentSpans = spans };
     }
 

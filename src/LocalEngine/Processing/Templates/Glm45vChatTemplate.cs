@@ -82,7 +82,7 @@ public sealed class Glm45vChatTemplate : IChatTemplate
             {
                 case TemplateRole.User:
                 {
-                    sb.Append("<|user|>\n");
+                    sb.Append(GlmTags.User).Append('\n');
                     int start = sb.Length;
                     r.AppendVisible(m, i);
                     if (noThinking && !EndsWith(sb, start, NoThink)) sb.Append(NoThink);
@@ -90,18 +90,18 @@ public sealed class Glm45vChatTemplate : IChatTemplate
                     break;
                 }
                 case TemplateRole.Assistant:
-                    sb.Append("<|assistant|>");
+                    sb.Append(GlmTags.Assistant);
                     r.AppendAssistant(m, i, afterLastUser: i > lastUser);
                     break;
                 case TemplateRole.Tool:
-                    if (i == 0 || messages[i - 1].Role != TemplateRole.Tool) sb.Append("<|observation|>");
+                    if (i == 0 || messages[i - 1].Role != TemplateRole.Tool) sb.Append(GlmTags.Observation);
                     sb.Append("\n<tool_response>\n");
                     r.AppendVisible(m, i); // text, image/image_url, video/video_url placeholders, other dicts with tojson
                     sb.Append("\n</tool_response>");
                     if (m.IsStringContent) sb.Append('\n');
                     break;
                 case TemplateRole.System:
-                    sb.Append("<|system|>\n");
+                    sb.Append(GlmTags.System).Append('\n');
                     r.AppendVisible(m, i);
                     break;
                 default:
@@ -110,8 +110,8 @@ public sealed class Glm45vChatTemplate : IChatTemplate
         }
         if (addGenerationPrompt)
         {
-            sb.Append("<|assistant|>\n");
-            if (noThinking) sb.Append("<think></think>\n");
+            sb.Append(GlmTags.Assistant).Append('\n');
+            if (noThinking) sb.Append(GlmTags.ThinkStart).Append(GlmTags.ThinkEnd).Append('\n');
         }
         return new RenderedChatTemplate(sb.ToString(), r.Images, r.Videos) { ContentSpans = r.Spans };
     }
@@ -205,17 +205,17 @@ public sealed class Glm45vChatTemplate : IChatTemplate
             int cStart = 0, cEnd = visible.Length;
             if (m.ReasoningContent is null)
             {
-                int firstClose = visible.IndexOf("</think>", StringComparison.Ordinal);
+                int firstClose = visible.IndexOf(GlmTags.ThinkEnd, StringComparison.Ordinal);
                 if (firstClose >= 0)
                 {
                     // content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n')
                     rEnd = firstClose;
                     while (rEnd > 0 && visible[rEnd - 1] == '\n') rEnd--;
-                    int open = visible.AsSpan(0, rEnd).LastIndexOf("<think>", StringComparison.Ordinal);
-                    rStart = open >= 0 ? open + "<think>".Length : 0;
+                    int open = visible.AsSpan(0, rEnd).LastIndexOf(GlmTags.ThinkStart, StringComparison.Ordinal);
+                    rStart = open >= 0 ? open + GlmTags.ThinkStart.Length : 0;
                     while (rStart < rEnd && visible[rStart] == '\n') rStart++;
                     // content.split('</think>')[-1].lstrip('\n')
-                    cStart = visible.LastIndexOf("</think>", StringComparison.Ordinal) + "</think>".Length;
+                    cStart = visible.LastIndexOf(GlmTags.ThinkEnd, StringComparison.Ordinal) + GlmTags.ThinkEnd.Length;
                     while (cStart < cEnd && visible[cStart] == '\n') cStart++;
                 }
             }
@@ -223,13 +223,13 @@ public sealed class Glm45vChatTemplate : IChatTemplate
             if (afterLastUser && rEnd > rStart)
             {
                 var (s, e) = PythonString.Strip(reasoningSource, rStart, rEnd);
-                Text.Append("\n<think>");
+                Text.Append('\n').Append(GlmTags.ThinkStart);
                 AppendRange(reasoningSource, s, e, m.ReasoningContent is null ? media : null);
-                Text.Append("</think>");
+                Text.Append(GlmTags.ThinkEnd);
             }
             else
             {
-                Text.Append("\n<think></think>");
+                Text.Append('\n').Append(GlmTags.ThinkStart).Append(GlmTags.ThinkEnd);
             }
 
             var (cs, ce) = PythonString.Strip(visible, cStart, cEnd);
@@ -241,17 +241,17 @@ public sealed class Glm45vChatTemplate : IChatTemplate
 
             foreach (var call in m.ToolCalls)
             {
-                Text.Append("\n<tool_call>").Append(call.Name).Append('\n');
+                Text.Append('\n').Append(GlmTags.ToolCallStart).Append(call.Name).Append('\n');
                 foreach (var (key, value) in call.Arguments)
                 {
-                    Text.Append("<arg_key>").Append(key).Append("</arg_key>\n<arg_value>");
+                    Text.Append(GlmTags.ArgKeyStart).Append(key).Append(GlmTags.ArgKeyEnd).Append('\n').Append(GlmTags.ArgValueStart);
                     if (JsonNodeConversion.TryGetString(value, out string? s))
                         Text.Append(s);
                     else
                         PythonJson.Write(Text, value);
-                    Text.Append("</arg_value>\n");
+                    Text.Append(GlmTags.ArgValueEnd).Append('\n');
                 }
-                Text.Append("</tool_call>");
+                Text.Append(GlmTags.ToolCallEnd);
             }
         }
 
