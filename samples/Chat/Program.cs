@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Glm4vSK.Connector;
 using Glm4vSK.Connector.Grounding;
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;

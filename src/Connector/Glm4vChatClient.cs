@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Glm4vSK.Connector.Parsing;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;

@@ -1,4 +1,3 @@
-using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector;

@@ -1,5 +1,5 @@
 using Glm4vSK.Connector.Grounding;
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using SkiaSharp;
 
 namespace Glm4vSK.Connector.Tests;

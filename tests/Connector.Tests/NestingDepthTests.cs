@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Glm4vSK.Connector.Grounding;
-using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;

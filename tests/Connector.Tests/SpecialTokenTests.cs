@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;

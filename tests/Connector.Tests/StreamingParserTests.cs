@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using Glm4vSK.Connector.Tests.Support;
 
 namespace Glm4vSK.Connector.Tests;

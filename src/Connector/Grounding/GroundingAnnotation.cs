@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Connector.Grounding;
@@ -64,6 +64,11 @@ public static class Glm4vJson
 public static class GroundingResponseExtensions
 {
     /// <summary>The boxes and points of every text in <paramref name="response"/>, for an image of the given size (nothing is attached).</summary>
-    public static GroundingResult ParseGrounding(this ChatResponse response, int imageWidth, int imageHeight) =>
-        GroundingParser.Parse(response, imageWidth, imageHeight);
+    public static GroundingResult ParseGrounding(this ChatResponse response, int imageWidth, int imageHeight)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var parts = response.Messages.SelectMany(m => m.Contents).OfType<TextContent>()
+            .Select(t => GroundingParser.Parse(t.Text, imageWidth, imageHeight)).ToList();
+        return new GroundingResult(parts.SelectMany(p => p.Boxes).ToList(), parts.SelectMany(p => p.Points).ToList(), imageWidth, imageHeight);
+    }
 }

@@ -1,4 +1,4 @@
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using SkiaSharp;
 
 namespace Glm4vSK.Connector.Grounding;

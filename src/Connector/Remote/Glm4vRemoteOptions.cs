@@ -65,7 +65,7 @@ public sealed record Glm4vRemoteOptions
 
     /// <summary>
     /// GLM-4.1V-Thinking / AutoGLM-Phone served remotely: the answer is the text inside <c>&lt;answer&gt;…&lt;/answer&gt;</c>
-    /// (see <see cref="Parsing.GlmParserOptions.ExtractAnswer"/>).
+    /// (see <see cref="Formats.GlmParserOptions.ExtractAnswer"/>).
     /// </summary>
     public bool ExtractAnswer { get; init; }
 }

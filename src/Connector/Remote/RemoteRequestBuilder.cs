@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Parsing;
+using Glm4vSK.Formats;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
@@ -123,7 +123,7 @@ internal static class RemoteRequestBuilder
         var parser = new GlmParserOptions
         {
             ThinkingEnabled = thinkingOn,
-            ToolSchemas = tools is null ? null : GlmToolSchemas.FromTools(tools),
+            ToolSchemas = tools is null ? null : AIToolSchemas.FromTools(tools),
             ParseToolCalls = tools is not null,
             ExtractAnswer = defaults.ExtractAnswer,
         };

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Glm4vSK.Connector.Parsing;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
 

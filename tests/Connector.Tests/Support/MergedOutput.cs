@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Glm4vSK.Connector.Parsing;
 using Glm4vSK.Formats;
 
 namespace Glm4vSK.Connector.Tests.Support;

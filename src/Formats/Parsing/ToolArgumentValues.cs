@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>Typing of GLM tool-call argument values (vLLM <c>glm45</c>: schema string → raw; else JSON, then Python literal, else the stripped text).</summary>
 public static class ToolArgumentValues

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>The result of <see cref="Glm45ToolCallParser.Parse"/>.</summary>
 /// <param name="Content">

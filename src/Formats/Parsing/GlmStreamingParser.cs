@@ -1,6 +1,5 @@
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// Turns GLM output text, pushed as it is generated, into reasoning, content and tool-call events. The one parser the

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>The boxes and points found in an answer, for an image of <see cref="ImageWidth"/> × <see cref="ImageHeight"/> pixels.</summary>
 public sealed record GroundingResult(IReadOnlyList<GroundingBox> Boxes, IReadOnlyList<GroundingPoint> Points, int ImageWidth, int ImageHeight)

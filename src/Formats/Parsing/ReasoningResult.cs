@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>A complete output split into reasoning and visible content.</summary>
 /// <param name="Reasoning">

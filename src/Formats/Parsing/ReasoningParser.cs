@@ -1,6 +1,5 @@
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// Splits a complete GLM output into reasoning and content the way current vLLM's <c>glm45</c> reasoning parser does

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>How a GLM output is to be split (reasoning, content, tool calls).</summary>
 public sealed record GlmParserOptions

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>A rectangle <c>(X1, Y1)</c>–<c>(X2, Y2)</c>, corners as given by the model (a reversed box is not reordered).</summary>
 public readonly record struct GroundingRect(double X1, double Y1, double X2, double Y2)

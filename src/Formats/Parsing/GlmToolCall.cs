@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>A tool call parsed from a complete output.</summary>
 /// <param name="Name">The function name (stripped).</param>

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>One piece of parsed model output, as produced by <see cref="GlmStreamingParser"/>.</summary>
 public abstract record GlmOutputEvent;

@@ -1,21 +1,13 @@
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
-/// <summary>Builds the <see cref="GlmParserOptions.ToolSchemas"/> map and answers the one question the parsers ask of it.</summary>
+/// <summary>
+/// Builds the <see cref="GlmParserOptions.ToolSchemas"/> map from an OpenAI <c>tools</c> array and answers the one question
+/// the parsers ask of it (from Microsoft.Extensions.AI tools: <c>Glm4vSK.Connector.AIToolSchemas</c>).
+/// </summary>
 public static class GlmToolSchemas
 {
-    /// <summary>Name → <see cref="AIFunctionDeclaration.JsonSchema"/> of every function declaration among <paramref name="tools"/>.</summary>
-    public static IReadOnlyDictionary<string, JsonElement> FromTools(IEnumerable<AITool>? tools)
-    {
-        var map = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (tools is null) return map;
-        foreach (var tool in tools)
-            if (tool is AIFunctionDeclaration f) map[f.Name] = f.JsonSchema;
-        return map;
-    }
-
     /// <summary>
     /// Name → <c>function.parameters</c> of an OpenAI <c>tools</c> array (<c>[{"type":"function","function":{…}}]</c>);
     /// a bare function object (<c>{"name":…,"parameters":…}</c>) is accepted as an item too.

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// Non-streaming parser for the GLM-4.5/4.6(V) tool-call format (as vLLM's <c>glm45</c> parser reads it):

@@ -1,7 +1,6 @@
 using System.Text;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// The incremental form of <see cref="ReasoningParser"/>'s think split: reasoning goes to the sink as

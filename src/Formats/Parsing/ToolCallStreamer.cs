@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// Incremental GLM-4.5 tool-call parser over content text: the engine behind <see cref="GlmStreamingParser"/> and

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Parsing;
+namespace Glm4vSK.Formats;
 
 /// <summary>
 /// Finds grounding boxes and points in a GLM answer. Coordinates are
@@ -35,15 +34,6 @@ public static class GroundingParser
     const string N = @"\s*(-?\d+(?:\.\d+)?)\s*";
     static readonly Regex Bracketed4 = new(
         $@"\[{N},{N},{N},{N}\]|\({N},{N},{N},{N}\)|<{N},{N},{N},{N}>", RegexOptions.CultureInvariant);
-
-    /// <summary>The boxes and points of every text of <paramref name="response"/> (see <see cref="Parse(string, int, int)"/>).</summary>
-    public static GroundingResult Parse(Microsoft.Extensions.AI.ChatResponse response, int imageWidth, int imageHeight)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var parts = response.Messages.SelectMany(m => m.Contents).OfType<Microsoft.Extensions.AI.TextContent>()
-            .Select(t => Parse(t.Text, imageWidth, imageHeight)).ToList();
-        return new GroundingResult(parts.SelectMany(p => p.Boxes).ToList(), parts.SelectMany(p => p.Points).ToList(), imageWidth, imageHeight);
-    }
 
     /// <summary>Parses <paramref name="text"/> for an image of <paramref name="imageWidth"/> × <paramref name="imageHeight"/> pixels.</summary>
     public static GroundingResult Parse(string text, int imageWidth, int imageHeight)
