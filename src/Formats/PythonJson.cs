@@ -85,6 +85,22 @@ public static class PythonJson
     }
 
     /// <summary>
+    /// A JSON string's value as <c>json.loads</c> reads it. System.Text.Json refuses an escaped lone surrogate
+    /// (<c>"\ud800"</c>), which Python keeps; the JSON text of a string is also a Python string literal of the same value.
+    /// </summary>
+    public static string ReadString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString() ?? throw new ArgumentException("A JSON string is expected.", nameof(element));
+        }
+        catch (InvalidOperationException) when (element.ValueKind == JsonValueKind.String)
+        {
+            return (string)PythonLiteral.Parse(element.GetRawText())!;
+        }
+    }
+
+    /// <summary>
     /// A JSON number as Python's <c>json.loads</c> types it: an int (here <see cref="long"/>, or <see cref="double"/>
     /// beyond its range) when written without <c>.</c>/<c>e</c>/<c>E</c>, otherwise a float.
     /// </summary>
@@ -257,7 +273,7 @@ public static class PythonJson
                     }
                     sb.Append(']');
                     break;
-                case JsonValueKind.String: Text(value.GetString()!); break;
+                case JsonValueKind.String: Text(ReadString(value)); break;
                 case JsonValueKind.Number: NumberText(value.GetRawText()); break;
                 case JsonValueKind.True: sb.Append("true"); break;
                 case JsonValueKind.False: sb.Append("false"); break;

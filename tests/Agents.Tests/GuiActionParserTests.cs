@@ -47,6 +47,15 @@ public sealed class GuiActionParserTests
     }
 
     [Fact]
+    public void Mobile_reads_an_escaped_lone_surrogate_as_json_loads_does()
+    {
+        // System.Text.Json will not read "\ud800" as a string; Python keeps it, and the parser must not throw.
+        var a = Parse(GuiProtocol.MobileGlmV, "Memory: m Reason: r Action: {\"action_type\": \"answer\", \"text\": \"\\ud800!\"}").Action;
+        Assert.NotNull(a);
+        Assert.Equal("\ud800!", a.GetString("text"));
+    }
+
+    [Fact]
     public void Mobile_swipe_with_box_has_a_point()
     {
         var a = Ok(GuiProtocol.MobileGlmV, "Memory: m Reason: r Action: {\"action_type\": \"swipe\", \"direction\": \"left\", \"box_2d\": [[0,0,100,200]]}");

@@ -133,6 +133,17 @@ public sealed class PythonJsonTests
         Assert.Equal("\uFFFD", sb.ToString());
     }
 
+    [Fact]
+    public void An_escaped_lone_surrogate_in_parsed_json_is_written_not_thrown()
+    {
+        // json.dumps(json.loads('["\\ud800"]'), ensure_ascii=False): System.Text.Json will not read it as a string.
+        const string text = "[\"\\ud800\"]";
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal("[\"\ud800\"]", PythonJson.Serialize(doc.RootElement));
+        Assert.Equal("[\"\ud800\"]", PythonJson.Serialize(JsonNode.Parse(text)));
+        Assert.Equal("[\"\uFFFD\"]", PythonJson.Serialize(doc.RootElement, replaceLoneSurrogates: true));
+    }
+
     [Theory]
     [InlineData("12", 12L)]
     [InlineData("-0", 0L)]

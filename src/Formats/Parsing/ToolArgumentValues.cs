@@ -47,9 +47,10 @@ public static class ToolArgumentValues
             value = FromJson(doc.RootElement);
             return true;
         }
-        catch (Exception e) when (e is JsonException or ArgumentException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            // ArgumentException: a lone surrogate, which cannot be transcoded to UTF-8.
+            // ArgumentException: a lone surrogate, which cannot be transcoded to UTF-8. InvalidOperationException: an
+            // escaped lone surrogate in a property name, which System.Text.Json will not read as a string.
             tooDeep = e is JsonException && JsonNestsTooDeep(text);
             return false;
         }
@@ -82,7 +83,7 @@ public static class ToolArgumentValues
             case JsonValueKind.Array:
                 return e.EnumerateArray().Select(FromJson).ToList();
             case JsonValueKind.String:
-                return e.GetString();
+                return PythonJson.ReadString(e);
             case JsonValueKind.Number:
                 object n = PythonJson.ParseNumber(e.GetRawText());
                 // Python would give inf, which JSON cannot carry back: treat the text as not JSON.
