@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Glm4vSK.Agents.Web;
 using Glm4vSK.Agents;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;

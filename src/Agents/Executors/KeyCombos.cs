@@ -5,10 +5,10 @@ namespace Glm4vSK.Agents.Executors;
 /// <summary>
 /// Splits the key strings the GUI protocols write (<c>ctrl+c</c>, <c>ctrl+a backspace</c>, <c>ctrl++</c>, a lone
 /// space) into combos and keys, and translates each key with an executor's own key table
-/// (<see cref="PlaywrightKeys"/>, <see cref="XdotoolKeys"/>). Spaces around <c>+</c> are noise; other spaces separate
+/// (<c>Glm4vSK.Agents.Web.PlaywrightKeys</c>, <see cref="XdotoolKeys"/>). Spaces around <c>+</c> are noise; other spaces separate
 /// combos pressed one after another; a trailing <c>++</c> means the plus key.
 /// </summary>
-internal static partial class KeyCombos
+public static partial class KeyCombos
 {
     /// <summary>
     /// Translates <paramref name="keys"/> into one string per combo (keys joined with <c>+</c>), or returns

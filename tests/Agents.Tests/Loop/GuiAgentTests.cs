@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Tests.Support;
+using Glm4vSK.Agents.Web;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Tests.Loop;

@@ -1,3 +1,4 @@
+using Glm4vSK.Agents.Web;
 namespace Glm4vSK.Agents.Tests.Web;
 
 /// <summary>The pages of <see cref="PlaywrightWebExecutorPageTests"/> (absolute positions, so the geometry is known).</summary>

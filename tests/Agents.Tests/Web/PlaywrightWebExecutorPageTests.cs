@@ -1,6 +1,7 @@
 using System.Globalization;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Screens;
+using Glm4vSK.Agents.Web;
 using Microsoft.Playwright;
 using SkiaSharp;
 using static Glm4vSK.Agents.Tests.Web.WebActions;

@@ -2,6 +2,7 @@ using Glm4vSK.Agents.Actions;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
+using Glm4vSK.Agents.Web;
 
 namespace Glm4vSK.Agents.Tests.Web;
 

@@ -1,4 +1,5 @@
 using Glm4vSK.Agents.Executors;
+using Glm4vSK.Agents.Web;
 using static Glm4vSK.Agents.Tests.Web.WebActions;
 
 namespace Glm4vSK.Agents.Tests.Web;

@@ -3,6 +3,7 @@ using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
 using Glm4vSK.Agents.Screens;
 using Glm4vSK.Agents.Tests.Support;
+using Glm4vSK.Agents.Web;
 using Microsoft.Playwright;
 using static Glm4vSK.Agents.Tests.Web.WebActions;
 

@@ -1,4 +1,6 @@
-namespace Glm4vSK.Agents.Executors;
+using Glm4vSK.Agents.Executors;
+
+namespace Glm4vSK.Agents.Web;
 
 /// <summary>Settings for <see cref="PlaywrightWebExecutor"/>.</summary>
 public sealed class WebExecutorOptions

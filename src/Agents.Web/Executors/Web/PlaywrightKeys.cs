@@ -1,4 +1,6 @@
-namespace Glm4vSK.Agents.Executors;
+using Glm4vSK.Agents.Executors;
+
+namespace Glm4vSK.Agents.Web;
 
 /// <summary>
 /// Turns the key names the GUI protocols write (web <c>Key; [Return]</c>, PC <c>key(keys='ctrl+c')</c> in

@@ -1,6 +1,7 @@
 using System.Net;
+using Glm4vSK.Agents.Executors;
 
-namespace Glm4vSK.Agents.Executors;
+namespace Glm4vSK.Agents.Web;
 
 /// <summary>
 /// Which URLs <see cref="PlaywrightWebExecutor"/> lets a page load: the start origin by default, more only when the

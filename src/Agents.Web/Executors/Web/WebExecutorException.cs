@@ -1,4 +1,6 @@
-namespace Glm4vSK.Agents.Executors;
+using Glm4vSK.Agents.Executors;
+
+namespace Glm4vSK.Agents.Web;
 
 /// <summary>
 /// The browser could not be started or the page is gone: the Chromium executable is missing, Playwright's driver or

@@ -2,10 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Glm4vSK.Agents.Actions;
+using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Playwright;
 
-namespace Glm4vSK.Agents.Executors;
+namespace Glm4vSK.Agents.Web;
 
 /// <summary>
 /// Drives a web page through Playwright and the system's Chromium, for the GLM-V web protocol

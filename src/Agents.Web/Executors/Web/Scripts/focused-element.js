@@ -1,0 +1,5 @@
+(a) => {
+  /* helpers */
+  const { el, sealed } = focusThroughFrames();
+  return el ? describe(el, a.maxText, sealed) : null;
+}

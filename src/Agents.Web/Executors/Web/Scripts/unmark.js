@@ -1,0 +1,4 @@
+() => {
+  /* helpers */
+  for (const n of document.querySelectorAll('#' + OVERLAY)) n.remove();
+}
