@@ -36,25 +36,25 @@ public static class Glm4vRemoteServiceCollectionExtensions
     /// <param name="http">Configures the factory's named client (handlers, resilience).</param>
     public static ChatClientBuilder AddGlm4vRemoteChatClient(this IServiceCollection services, IConfiguration configuration,
         Action<Glm4vRemoteClientSettings>? configureSettings = null, Action<IHttpClientBuilder>? http = null) =>
-        Register(services, serviceKey: null, Glm4vServiceCollectionExtensions.Bind(configuration, configureSettings),
-            Glm4vServiceCollectionExtensions.KeyPrefix(configuration), http);
+        Register(services, serviceKey: null, SettingsBinding.Bind(configuration, configureSettings),
+            SettingsBinding.KeyPrefix(configuration), http);
 
     /// <summary>Registers a remote GLM-4V chat client configured in code.</summary>
     /// <param name="http">Configures the factory's named client (handlers, resilience).</param>
     public static ChatClientBuilder AddGlm4vRemoteChatClient(this IServiceCollection services, Action<Glm4vRemoteClientSettings> configureSettings,
         Action<IHttpClientBuilder>? http = null) =>
-        Register(services, serviceKey: null, Glm4vServiceCollectionExtensions.Configure(configureSettings), SettingsPrefix, http);
+        Register(services, serviceKey: null, SettingsBinding.Configure(configureSettings), SettingsPrefix, http);
 
     /// <summary>Registers a remote GLM-4V chat client under <paramref name="serviceKey"/>, configured from <paramref name="configuration"/>.</summary>
     public static ChatClientBuilder AddKeyedGlm4vRemoteChatClient(this IServiceCollection services, object serviceKey, IConfiguration configuration,
         Action<Glm4vRemoteClientSettings>? configureSettings = null, Action<IHttpClientBuilder>? http = null) =>
-        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), Glm4vServiceCollectionExtensions.Bind(configuration, configureSettings),
-            Glm4vServiceCollectionExtensions.KeyPrefix(configuration), http);
+        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), SettingsBinding.Bind(configuration, configureSettings),
+            SettingsBinding.KeyPrefix(configuration), http);
 
     /// <summary>Registers a remote GLM-4V chat client under <paramref name="serviceKey"/>, configured in code.</summary>
     public static ChatClientBuilder AddKeyedGlm4vRemoteChatClient(this IServiceCollection services, object serviceKey,
         Action<Glm4vRemoteClientSettings> configureSettings, Action<IHttpClientBuilder>? http = null) =>
-        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), Glm4vServiceCollectionExtensions.Configure(configureSettings), SettingsPrefix, http);
+        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), SettingsBinding.Configure(configureSettings), SettingsPrefix, http);
 
     /// <summary>How errors name the settings of a registration configured in code (<c>Glm4vRemoteClientSettings.Endpoint</c>).</summary>
     const string SettingsPrefix = nameof(Glm4vRemoteClientSettings) + ".";

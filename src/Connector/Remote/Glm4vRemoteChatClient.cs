@@ -12,7 +12,7 @@ namespace Glm4vSK.Connector;
 /// <summary>
 /// <see cref="IChatClient"/> over an OpenAI-compatible chat-completions server running a GLM-4V model: vLLM or SGLang
 /// (best with <c>--tool-call-parser glm45 --reasoning-parser glm45</c>), or the Z.ai API
-/// (<see cref="Glm4vServerDialect.ZaiApi"/>). Same output as the local <see cref="Glm4vChatClient"/>: one assistant
+/// (<see cref="Glm4vServerDialect.ZaiApi"/>). Same output as the local <c>Glm4vChatClient</c> (Glm4vSK.Connector.Local): one assistant
 /// message per turn with <see cref="TextReasoningContent"/>, <see cref="TextContent"/> and
 /// <see cref="FunctionCallContent"/>, then one final update with <see cref="UsageContent"/> and the finish reason.
 /// </summary>
@@ -72,6 +72,19 @@ public sealed class Glm4vRemoteChatClient : IChatClient
     readonly string _model;
     readonly Glm4vRemoteOptions _options;
     readonly ChatClientMetadata _metadata;
+
+    /// <summary>
+    /// A GLM-4V model served by an OpenAI-compatible server: vLLM or SGLang (<c>vllm serve zai-org/GLM-4.6V
+    /// --tool-call-parser glm45 --reasoning-parser glm45 --enable-auto-tool-choice</c>; endpoint
+    /// <c>http://host:8000/v1</c>) or the Z.ai API (with <c>Dialect = Glm4vServerDialect.ZaiApi</c>). The entry point of
+    /// a remote-only user (this package needs no engine); <c>Glm4vChatClient.ForEndpoint</c> of Glm4vSK.Connector.Local
+    /// is the same call.
+    /// </summary>
+    /// <param name="endpoint">The API base URL (…/v1) or the full …/chat/completions URL.</param>
+    /// <param name="apiKey">Bearer token, or null for a server without one.</param>
+    /// <param name="model">The served model name.</param>
+    public static IChatClient ForEndpoint(Uri endpoint, string? apiKey, string model, Glm4vRemoteOptions? options = null) =>
+        new Glm4vRemoteChatClient(endpoint, apiKey, model, options);
 
     /// <param name="endpoint">The API base (<c>http://host:8000/v1</c>, <c>https://api.z.ai/api/paas/v4</c>) or the full <c>…/chat/completions</c> URL.</param>
     /// <param name="apiKey">Sent as <c>Authorization: Bearer</c>; null or empty sends no header (vLLM without <c>--api-key</c>).</param>

@@ -43,7 +43,7 @@ internal static class RemoteRequestBuilder
 
         bool? thinking = defaults.EnableThinking;
         if (o?.Reasoning?.Effort == ReasoningEffort.None) thinking = false;
-        if (ChatOptionsMapper.TryGet<bool>(extra, "enable_thinking", out var et)) thinking = et;
+        if (AdditionalProperty.TryGet<bool>(extra, "enable_thinking", out var et)) thinking = et;
         bool thinkingOn = thinking ?? true;
         bool includeReasoning = defaults.IncludeReasoning && o?.Reasoning?.Output != ReasoningOutput.None;
 
@@ -101,10 +101,10 @@ internal static class RemoteRequestBuilder
             var kwargs = ObjectFrom(extra, "chat_template_kwargs") ?? new JsonObject();
             kwargs["enable_thinking"] = thinkingOn;
             body["chat_template_kwargs"] = kwargs;
-            int? topK = o?.TopK ?? (ChatOptionsMapper.TryGet<int>(extra, "top_k", out var tk) ? tk : null);
+            int? topK = o?.TopK ?? (AdditionalProperty.TryGet<int>(extra, "top_k", out var tk) ? tk : null);
             Set(body, "top_k", topK);
-            Set(body, "repetition_penalty", ChatOptionsMapper.TryGet<double>(extra, "repetition_penalty", out var rp) ? rp : null);
-            Set(body, "min_p", ChatOptionsMapper.TryGet<double>(extra, "min_p", out var mp) ? mp : null);
+            Set(body, "repetition_penalty", AdditionalProperty.TryGet<double>(extra, "repetition_penalty", out var rp) ? rp : null);
+            Set(body, "min_p", AdditionalProperty.TryGet<double>(extra, "min_p", out var mp) ? mp : null);
             var mm = MultimodalKwargs(extra);
             if (mm is not null) body["mm_processor_kwargs"] = mm;
         }
@@ -139,8 +139,8 @@ internal static class RemoteRequestBuilder
     static JsonObject? MultimodalKwargs(AdditionalPropertiesDictionary? extra)
     {
         var mm = ObjectFrom(extra, "mm_processor_kwargs");
-        bool hasMin = ChatOptionsMapper.TryGet<long>(extra, "min_pixels", out var min);
-        bool hasMax = ChatOptionsMapper.TryGet<long>(extra, "max_pixels", out var max);
+        bool hasMin = AdditionalProperty.TryGet<long>(extra, "min_pixels", out var min);
+        bool hasMax = AdditionalProperty.TryGet<long>(extra, "max_pixels", out var max);
         if ((hasMin || hasMax) && mm?.ContainsKey("size") != true)
         {
             mm ??= new JsonObject();

@@ -11,9 +11,10 @@ namespace Microsoft.SemanticKernel;
 /// Adds a GLM-4V chat client to a Semantic Kernel, the way SK's own local connectors (ONNX, Ollama) do:
 /// <code>
 /// var kernel = Kernel.CreateBuilder()
-///     .AddGlm4vChatClient("/models/GLM-4.6V-Flash", s => s.Device = "cuda")
+///     .AddGlm4vChatClient(Glm4vRemoteChatClient.ForEndpoint(new Uri("http://gpu-box:8000/v1"), null, "zai-org/GLM-4.6V"))
 ///     .Build();
 /// </code>
+/// (a model loaded in-process: <c>AddGlm4vChatClient(modelPath, …)</c> of Glm4vSK.Connector.Local).
 /// Registered under <c>serviceId</c> (null: unkeyed):
 /// <list type="bullet">
 /// <item>an <see cref="IChatClient"/> pipeline: SK's kernel function invocation (auto function calling with
@@ -27,30 +28,14 @@ namespace Microsoft.SemanticKernel;
 /// </summary>
 public static class Glm4vKernelBuilderExtensions
 {
-    /// <summary>Adds a GLM-4V model (directory or cached hub id), loaded on first use and disposed with the kernel's services.</summary>
-    public static IKernelBuilder AddGlm4vChatClient(this IKernelBuilder builder, string modelPath, Action<Glm4vClientSettings>? configureSettings = null,
-        string? serviceId = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var settings = new Glm4vClientSettings { ModelPath = modelPath };
-        configureSettings?.Invoke(settings);
-        AddModel(builder.Services, settings, Glm4vServiceCollectionExtensions.SettingsPrefix, serviceId);
-        return builder;
-    }
-
-    /// <summary>Adds a GLM-4V model configured from <paramref name="configuration"/> (usually the <c>"Glm4v"</c> section).</summary>
-    public static IKernelBuilder AddGlm4vChatClient(this IKernelBuilder builder, IConfiguration configuration, string? serviceId = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var settings = Glm4vServiceCollectionExtensions.Bind(configuration, configure: null);
-        AddModel(builder.Services, settings, Glm4vServiceCollectionExtensions.KeyPrefix(configuration), serviceId);
-        return builder;
-    }
+    // The category the local client's pipeline has always logged under; kept for the remote one too so that log filters
+    // keep working now that the local client's type lives in Glm4vSK.Connector.Local.
+    const string LoggerCategory = "Glm4vSK.Connector.Glm4vChatClient";
 
     /// <summary>
-    /// Adds an existing client (a <see cref="Glm4vChatClient"/>, e.g. over an engine shared with other code, or a pipeline
-    /// over one). The kernel's services dispose the pipeline they build, which a <see cref="Glm4vChatClient"/> ignores:
-    /// its engine stays the caller's.
+    /// Adds an existing client (a <see cref="Glm4vRemoteChatClient"/>, a local <c>Glm4vChatClient</c>, e.g. over an engine
+    /// shared with other code, or a pipeline over one). The kernel's services dispose the pipeline they build, which a
+    /// local <c>Glm4vChatClient</c> ignores: its engine stays the caller's.
     /// </summary>
     public static IKernelBuilder AddGlm4vChatClient(this IKernelBuilder builder, IChatClient chatClient, string? serviceId = null)
     {
@@ -60,17 +45,11 @@ public static class Glm4vKernelBuilderExtensions
         return builder;
     }
 
-    static void AddModel(IServiceCollection services, Glm4vClientSettings settings, string keyPrefix, string? serviceId)
-    {
-        var (engineKey, clientOptions) = Glm4vServiceCollectionExtensions.AddEngine(services, settings, keyPrefix);
-        AddKernelServices(services, sp => Glm4vServiceCollectionExtensions.CreateClient(sp, engineKey, clientOptions), serviceId);
-    }
-
-    static void AddKernelServices(IServiceCollection services, Func<IServiceProvider, IChatClient> createClient, string? serviceId)
+    internal static void AddKernelServices(IServiceCollection services, Func<IServiceProvider, IChatClient> createClient, string? serviceId)
     {
         services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) => createClient(sp).AsBuilder()
             .UseKernelFunctionInvocation()
-            .Use((inner, provider) => provider.GetService<ILoggerFactory>() is { } lf ? new LoggingChatClient(inner, lf.CreateLogger<Glm4vChatClient>()) : inner)
+            .Use((inner, provider) => provider.GetService<ILoggerFactory>() is { } lf ? new LoggingChatClient(inner, lf.CreateLogger(LoggerCategory)) : inner)
             .UseReasoningMetadata()
             .Build(sp));
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) =>

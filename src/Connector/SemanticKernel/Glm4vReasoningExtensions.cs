@@ -7,7 +7,7 @@ namespace Microsoft.SemanticKernel;
 
 /// <summary>
 /// Keeps GLM-4V reasoning visible to Semantic Kernel users. SK 1.82's bridge from <c>IChatClient</c> drops
-/// <c>TextReasoningContent</c>; <see cref="Glm4vKernelBuilderExtensions.AddGlm4vChatClient(IKernelBuilder, string, Action{Glm4vClientSettings}?, string?)"/>
+/// <c>TextReasoningContent</c>; <see cref="Glm4vKernelBuilderExtensions.AddGlm4vChatClient(IKernelBuilder, Microsoft.Extensions.AI.IChatClient, string?)"/>
 /// registers a pipeline that keeps it as metadata and as SK <see cref="ReasoningContent"/> items.
 /// </summary>
 public static class Glm4vReasoningExtensions

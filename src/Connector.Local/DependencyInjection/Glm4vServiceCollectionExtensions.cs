@@ -22,49 +22,23 @@ public static class Glm4vServiceCollectionExtensions
     /// <param name="configureSettings">Applied after binding, to override or complete the configuration.</param>
     public static ChatClientBuilder AddGlm4vChatClient(this IServiceCollection services, IConfiguration configuration,
         Action<Glm4vClientSettings>? configureSettings = null) =>
-        Register(services, serviceKey: null, Bind(configuration, configureSettings), KeyPrefix(configuration));
+        Register(services, serviceKey: null, SettingsBinding.Bind(configuration, configureSettings), SettingsBinding.KeyPrefix(configuration));
 
     /// <summary>Registers a GLM-4V chat client configured in code.</summary>
     public static ChatClientBuilder AddGlm4vChatClient(this IServiceCollection services, Action<Glm4vClientSettings> configureSettings) =>
-        Register(services, serviceKey: null, Configure(configureSettings), SettingsPrefix);
+        Register(services, serviceKey: null, SettingsBinding.Configure(configureSettings), SettingsPrefix);
 
     /// <summary>Registers a GLM-4V chat client under <paramref name="serviceKey"/>, configured from <paramref name="configuration"/>.</summary>
     public static ChatClientBuilder AddKeyedGlm4vChatClient(this IServiceCollection services, object serviceKey, IConfiguration configuration,
         Action<Glm4vClientSettings>? configureSettings = null) =>
-        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), Bind(configuration, configureSettings), KeyPrefix(configuration));
+        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), SettingsBinding.Bind(configuration, configureSettings), SettingsBinding.KeyPrefix(configuration));
 
     /// <summary>Registers a GLM-4V chat client under <paramref name="serviceKey"/>, configured in code.</summary>
     public static ChatClientBuilder AddKeyedGlm4vChatClient(this IServiceCollection services, object serviceKey, Action<Glm4vClientSettings> configureSettings) =>
-        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), Configure(configureSettings), SettingsPrefix);
+        Register(services, serviceKey ?? throw new ArgumentNullException(nameof(serviceKey)), SettingsBinding.Configure(configureSettings), SettingsPrefix);
 
     /// <summary>How errors name the settings of a registration configured in code (<c>Glm4vClientSettings.ModelPath</c>).</summary>
     internal const string SettingsPrefix = nameof(Glm4vClientSettings) + ".";
-
-    internal static Glm4vClientSettings Bind(IConfiguration configuration, Action<Glm4vClientSettings>? configure) =>
-        Bind<Glm4vClientSettings>(configuration, configure);
-
-    /// <summary>Settings bound from <paramref name="configuration"/>, then completed by <paramref name="configure"/>.</summary>
-    internal static TSettings Bind<TSettings>(IConfiguration configuration, Action<TSettings>? configure) where TSettings : new()
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var settings = new TSettings();
-        configuration.Bind(settings);
-        configure?.Invoke(settings);
-        return settings;
-    }
-
-    /// <summary>Settings configured in code.</summary>
-    internal static TSettings Configure<TSettings>(Action<TSettings> configure) where TSettings : new()
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var settings = new TSettings();
-        configure(settings);
-        return settings;
-    }
-
-    /// <summary>How errors name the settings bound from <paramref name="configuration"/> (<c>Glm4v:ModelPath</c>).</summary>
-    internal static string KeyPrefix(IConfiguration configuration) =>
-        configuration is IConfigurationSection { Path.Length: > 0 } section ? section.Path + ConfigurationPath.KeyDelimiter : "";
 
     static ChatClientBuilder Register(IServiceCollection services, object? serviceKey, Glm4vClientSettings settings, string keyPrefix)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
@@ -44,7 +43,7 @@ internal static class ChatOptionsMapper
         var extra = o?.AdditionalProperties;
         bool? thinking = defaults.EnableThinking;
         if (o?.Reasoning?.Effort == ReasoningEffort.None) thinking = false;
-        if (TryGet<bool>(extra, "enable_thinking", out var et)) thinking = et;
+        if (AdditionalProperty.TryGet<bool>(extra, "enable_thinking", out var et)) thinking = et;
         bool includeReasoning = defaults.IncludeReasoning && o?.Reasoning?.Output != ReasoningOutput.None;
 
         IReadOnlyList<AITool>? tools = null;
@@ -88,10 +87,10 @@ internal static class ChatOptionsMapper
         {
             Temperature = o?.Temperature ?? baseSampling.Temperature,
             TopP = o?.TopP ?? baseSampling.TopP,
-            TopK = o?.TopK ?? (TryGet<int>(extra, "top_k", out var tk) ? tk : baseSampling.TopK),
+            TopK = o?.TopK ?? (AdditionalProperty.TryGet<int>(extra, "top_k", out var tk) ? tk : baseSampling.TopK),
             MaxNewTokens = o?.MaxOutputTokens ?? baseSampling.MaxNewTokens ?? defaults.MaxOutputTokens,
             Seed = o?.Seed ?? baseSampling.Seed,
-            RepetitionPenalty = TryGet<float>(extra, "repetition_penalty", out var rp) ? rp : baseSampling.RepetitionPenalty,
+            RepetitionPenalty = AdditionalProperty.TryGet<float>(extra, "repetition_penalty", out var rp) ? rp : baseSampling.RepetitionPenalty,
         };
         if (o?.Temperature is 0f) sampling = sampling with { DoSample = false };
         else if (o?.Temperature is > 0f || o?.TopP is not null || o?.TopK is not null) sampling = sampling with { DoSample = sampling.DoSample ?? true };
@@ -104,7 +103,7 @@ internal static class ChatOptionsMapper
             ToolSchemas = schemas,
             ParseToolCalls = tools is not null,
         };
-        int? budget = TryGet<int>(extra, "thinking_budget", out var tb) ? tb : o?.Reasoning?.Effort switch
+        int? budget = AdditionalProperty.TryGet<int>(extra, "thinking_budget", out var tb) ? tb : o?.Reasoning?.Effort switch
         {
             ReasoningEffort.Low => 1024,
             ReasoningEffort.Medium => 4096,
@@ -114,25 +113,5 @@ internal static class ChatOptionsMapper
         return new GlmRequest(list, prompt, sampling, parser, includeReasoning, o?.StopSequences?.ToList() ?? [], forced, budget);
     }
 
-    static long? GetLong(AdditionalPropertiesDictionary? d, string key) => TryGet<long>(d, key, out var v) ? v : null;
-
-    internal static bool TryGet<T>(AdditionalPropertiesDictionary? d, string key, out T value)
-    {
-        value = default!;
-        if (d is null || !d.TryGetValue(key, out var raw) || raw is null) return false;
-        try
-        {
-            switch (raw)
-            {
-                case T t: value = t; return true;
-                case JsonElement e: value = e.Deserialize<T>()!; return true;
-                case IConvertible c: value = (T)Convert.ChangeType(c, typeof(T), System.Globalization.CultureInfo.InvariantCulture); return true;
-            }
-        }
-        catch (Exception e) when (e is FormatException or InvalidCastException or JsonException or OverflowException)
-        {
-            throw new ArgumentException($"ChatOptions.AdditionalProperties['{key}'] = '{raw}' is not a valid {typeof(T).Name}.", e);
-        }
-        return false;
-    }
+    static long? GetLong(AdditionalPropertiesDictionary? d, string key) => AdditionalProperty.TryGet<long>(d, key, out var v) ? v : null;
 }
