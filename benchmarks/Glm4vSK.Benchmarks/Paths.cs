@@ -1,16 +1,16 @@
 namespace Glm4vSK.Benchmarks;
 
-/// <summary>Where the repository and the shared fixtures are (same rule as the tests).</summary>
+/// <summary>Where the repository and the fixtures are (same rule as the tests).</summary>
 internal static class Paths
 {
-    /// <summary>$GLM4V_FIXTURES, else ../shared/fixtures next to the repository root.</summary>
+    /// <summary>$GLM4V_FIXTURES, else the repository's tests/fixtures.</summary>
     public static string FixtureRoot
     {
         get
         {
             string? env = Environment.GetEnvironmentVariable("GLM4V_FIXTURES");
             if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-            return Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures"));
+            return Path.GetFullPath(Path.Combine(RepositoryRoot, "tests", "fixtures"));
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Glm4vSK.LocalEngine.Testing;
 
-/// <summary>The fixture root: $GLM4V_FIXTURES, else ../shared/fixtures next to the repository.</summary>
+/// <summary>The fixture root: $GLM4V_FIXTURES, else the repository's own tests/fixtures.</summary>
 public static class FixtureRoot
 {
     public static string Path
@@ -9,7 +9,7 @@ public static class FixtureRoot
         {
             string? env = Environment.GetEnvironmentVariable("GLM4V_FIXTURES");
             if (!string.IsNullOrWhiteSpace(env)) return System.IO.Path.GetFullPath(env);
-            return System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "..", "shared", "fixtures"));
+            return System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot, "tests", "fixtures"));
         }
     }
 
@@ -28,7 +28,7 @@ public static class FixtureRoot
     {
         string p = Path;
         if (!Directory.Exists(p))
-            throw new DirectoryNotFoundException($"Fixture root '{p}' does not exist (set GLM4V_FIXTURES or place shared/ next to the repository).");
+            throw new DirectoryNotFoundException($"Fixture root '{p}' does not exist (set GLM4V_FIXTURES to a fixture set, or restore tests/fixtures).");
         return p;
     }
 }
