@@ -26,8 +26,8 @@ return await AgentConsole.RunAsync(opts, async ct =>
 {
     IGuiPromptBuilder builder = opts.Get("protocol") switch
     {
-        null or "glm45" => new Glm45PcPromptBuilder(),
-        "glm41" => new Glm41PcPromptBuilder(),
+        null or "glm45" => new Glm45VPcPromptBuilder(),
+        "glm41" => new Glm41VPcPromptBuilder(),
         var p => throw new ArgumentException($"--protocol {p}: use glm45 or glm41"),
     };
     var executor = new X11DesktopExecutor(new X11ExecutorOptions { Display = opts.Get("display") });

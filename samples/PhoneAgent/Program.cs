@@ -29,8 +29,8 @@ return await AgentConsole.RunAsync(opts, async ct =>
     IGuiPromptBuilder builder = opts.Get("protocol") switch
     {
         null or "autoglm" => new AutoGlmPhonePromptBuilder(opts.Get("lang") == "en" ? AutoGlmLanguage.English : AutoGlmLanguage.Chinese),
-        "mobile45" => new Glm45MobilePromptBuilder(),
-        "mobile41" => new Glm41MobilePromptBuilder(),
+        "mobile45" => new Glm45VMobilePromptBuilder(),
+        "mobile41" => new Glm41VMobilePromptBuilder(),
         var p => throw new ArgumentException($"--protocol {p}: use autoglm, mobile45 or mobile41"),
     };
     var executor = new AdbDeviceExecutor(new AdbExecutorOptions

@@ -36,10 +36,10 @@ try
     {
         IGuiPromptBuilder builder = opts.Get("protocol") switch
         {
-            null or "web45" => new Glm45WebPromptBuilder(),
-            "web41" => new Glm41WebPromptBuilder(),
-            "pc45" => new Glm45PcPromptBuilder(),
-            "pc41" => new Glm41PcPromptBuilder(),
+            null or "web45" => new Glm45VWebPromptBuilder(),
+            "web41" => new Glm41VWebPromptBuilder(),
+            "pc45" => new Glm45VPcPromptBuilder(),
+            "pc41" => new Glm41VPcPromptBuilder(),
             var p => throw new ArgumentException($"--protocol {p}: use web45, web41, pc45 or pc41"),
         };
         Uri start;

@@ -21,10 +21,11 @@ public sealed partial class Glm4vChatClient : IChatClient
     readonly ChatClientMetadata _metadata;
     readonly string _modelId;
 
+    /// <summary>A client over a loaded engine (shared: the engine queues requests; disposing the client does not dispose it).</summary>
     public Glm4vChatClient(Glm4vEngine engine, Glm4vChatClientOptions? options = null)
         : this(new EngineBackend(engine ?? throw new ArgumentNullException(nameof(engine))), options) { }
 
-    public Glm4vChatClient(IGenerationBackend backend, Glm4vChatClientOptions? options = null)
+    internal Glm4vChatClient(IGenerationBackend backend, Glm4vChatClientOptions? options = null)
     {
         _backend = backend ?? throw new ArgumentNullException(nameof(backend));
         _options = options ?? new Glm4vChatClientOptions();

@@ -10,7 +10,7 @@ namespace Glm4vSK.Connector.Tests;
 /// tokenizer (encoded, then streamed back token by token with the real UTF-8-safe detokenizer), so the client's
 /// parsing runs on exactly what an engine would produce. It records the model inputs of every request.
 /// </summary>
-public sealed class ScriptedBackend : IGenerationBackend
+internal sealed class ScriptedBackend : IGenerationBackend
 {
     readonly Queue<string> _script;
     readonly int[] _stopIds;

@@ -1,4 +1,4 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 
 namespace Glm4vSK.Agents;
@@ -32,8 +32,7 @@ public sealed record GuiActionMarker(GuiMarkerShape Shape, double X, double Y, d
         var marks = new List<GuiActionMarker>();
 
         GuiElement? element = null;
-        object? label = action.Args.GetValueOrDefault("label") ?? action.Args.GetValueOrDefault("target");
-        if (label is long l) element = observation.FindElement((int)l);
+        if (action.Label is int label) element = observation.FindElement(label);
         if (element is not null)
             marks.Add(new GuiActionMarker(GuiMarkerShape.Box, element.Bounds.X, element.Bounds.Y, element.Bounds.Width, element.Bounds.Height, $"[{element.Label}]"));
 
@@ -51,14 +50,14 @@ public sealed record GuiActionMarker(GuiMarkerShape Shape, double X, double Y, d
                 double len = Math.Min(w, h) * 0.25;
                 (double dx, double dy) = action.Direction switch
                 {
-                    "up" => (0.0, -len),
-                    "down" => (0.0, len),
-                    "left" => (-len, 0.0),
-                    "right" => (len, 0.0),
+                    GuiDirection.Up => (0.0, -len),
+                    GuiDirection.Down => (0.0, len),
+                    GuiDirection.Left => (-len, 0.0),
+                    GuiDirection.Right => (len, 0.0),
                     _ => (0.0, 0.0),
                 };
                 // Swipe: the finger's direction. Scroll: the content's direction — the arrow shows where the view moves.
-                marks.Add(new GuiActionMarker(GuiMarkerShape.Arrow, at.X, at.Y, Clamp(at.X + dx, w), Clamp(at.Y + dy, h), action.Direction));
+                marks.Add(new GuiActionMarker(GuiMarkerShape.Arrow, at.X, at.Y, Clamp(at.X + dx, w), Clamp(at.Y + dy, h), action.Direction?.ToString().ToLowerInvariant()));
                 break;
             }
             case GuiActionKind.Click or GuiActionKind.LongPress or GuiActionKind.DoubleClick or GuiActionKind.RightClick
@@ -70,16 +69,14 @@ public sealed record GuiActionMarker(GuiMarkerShape Shape, double X, double Y, d
                 marks.Add(new GuiActionMarker(GuiMarkerShape.Caption, at.X, at.Y, Text: $"type \"{action.Text}\""));
                 break;
             case GuiActionKind.Key:
-                marks.Add(new GuiActionMarker(GuiMarkerShape.Caption, 8, 8, Text: $"key {action.Text ?? action.Name}"));
+                marks.Add(new GuiActionMarker(GuiMarkerShape.Caption, 8, 8, Text: $"key {action.Keys ?? action.Name}"));
                 break;
             default:
-                marks.Add(new GuiActionMarker(GuiMarkerShape.Caption, 8, 8, Text: Describe(action)));
+                marks.Add(new GuiActionMarker(GuiMarkerShape.Caption, 8, 8, Text: action.Describe()));
                 break;
         }
         return marks;
     }
-
-    private static string Describe(GuiAction action) => action.Text is { Length: > 0 } t ? $"{action.Name}: {t}" : action.Name;
 
     private static double Clamp(double v, int size) => Math.Clamp(v, 0, size);
 }

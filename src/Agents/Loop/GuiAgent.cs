@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
@@ -198,8 +197,8 @@ public sealed class GuiAgent
         {
             case GuiActionKind.Finish:
             {
-                bool infeasible = action.Name == "FAIL" || action.GetString("goal_status") == "infeasible";
-                string? message = action.Protocol == GuiProtocol.AutoGlmPhone ? action.GetString("message") : null;
+                bool infeasible = !action.Succeeded;
+                string? message = action.Message;
                 if (message is not null) setAnswer(message);
                 s.Outcome = GuiActionOutcome.Success(infeasible ? "the model declared the task infeasible" : "the model declared the task complete");
                 return infeasible
@@ -208,15 +207,15 @@ public sealed class GuiAgent
             }
             case GuiActionKind.Answer:
             {
-                string answer = action.Text ?? "";
+                string answer = action.Message ?? "";
                 setAnswer(answer);
                 s.Outcome = GuiActionOutcome.Success("answered");
                 // AndroidWorld answers first and then reports status; the web protocol ends with ANSWER.
-                return action.Protocol == GuiProtocol.MobileGlmV ? null : new StepEnd(GuiAgentStatus.Completed, "The model answered.");
+                return action.Protocol == GuiProtocol.GlmVMobile ? null : new StepEnd(GuiAgentStatus.Completed, "The model answered.");
             }
             case GuiActionKind.TakeOver or GuiActionKind.Interact:
             {
-                string message = action.GetString("message")
+                string message = action.Message
                     ?? (action.Kind == GuiActionKind.Interact ? "The model needs the user to choose between several options." : "The model asks the user to take over.");
                 if (_options.TakeOver is null)
                 {
@@ -274,7 +273,7 @@ public sealed class GuiAgent
     private async ValueTask<string?> SensitivityAsync(GuiAction action, GuiObservation observation, CancellationToken ct)
     {
         var reasons = new List<string>();
-        if (action.Protocol == GuiProtocol.AutoGlmPhone && action.Kind == GuiActionKind.Click && action.GetString("message") is { Length: > 0 } m)
+        if (action.Protocol == GuiProtocol.AutoGlmPhone && action.Kind == GuiActionKind.Click && action.Message is { Length: > 0 } m)
             reasons.Add($"the model marked this tap as sensitive: {m}");
         if (await _executor.GetSensitivityAsync(action, observation, ct).ConfigureAwait(false) is { Length: > 0 } fromTarget)
             reasons.Add(fromTarget);

@@ -1,5 +1,4 @@
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 

@@ -1,4 +1,4 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 
 namespace Glm4vSK.Agents;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -11,7 +11,7 @@ namespace Glm4vSK.Agents.Prompts;
 /// <item><c>system</c>: the date line (<c>今天的日期是: YYYY年MM月DD日 星期X</c> / <c>The current date: YYYY-MM-DD, Weekday</c>), a line break, the prompt;</item>
 /// <item>per earlier step: <c>user</c> (text only — <c>{task}\n\n{screen_info}</c> for the first step,
 /// <c>** Screen Info **\n\n{screen_info}</c> later) and <c>assistant</c>
-/// <c>&lt;think&gt;{thinking}&lt;/think&gt;&lt;answer&gt;{action}&lt;/answer&gt;</c> (<see cref="GuiPromptText.SplitAutoGlm"/>);</item>
+/// <c>&lt;think&gt;{thinking}&lt;/think&gt;&lt;answer&gt;{action}&lt;/answer&gt;</c> (<see cref="GuiOutputText.SplitAutoGlm"/>);</item>
 /// <item>the current <c>user</c> turn: <c>[screenshot, text]</c> in the same text form — the only image in the conversation.</item>
 /// </list>
 /// <c>screen_info</c> is <c>{"current_app": "…"}</c> (<see cref="GuiPromptText.ScreenInfo"/>) from each step's

@@ -8,7 +8,7 @@ namespace Glm4vSK.Agents.Prompts;
 public static class GuiAppLists
 {
     /// <summary>The 56 names GLM-4.1V's mobile recipe lists.</summary>
-    public static IReadOnlyList<string> Glm41Mobile { get; } =
+    public static IReadOnlyList<string> Glm41VMobile { get; } =
     [
         "Google Chrome", "Google Chat", "Settings", "YouTube", "Google Play", "Gmail", "Google Maps", "Google Photos",
         "Google Calendar", "Camera", "Audio Recorder", "Google Drive", "Google Keep", "Grubhub", "Tripadvisor",
@@ -21,7 +21,7 @@ public static class GuiAppLists
     ];
 
     /// <summary>The shorter list GLM-4.5V's mobile recipe uses (the AndroidWorld apps proper; 20 names in its code).</summary>
-    public static IReadOnlyList<string> Glm45Mobile { get; } =
+    public static IReadOnlyList<string> Glm45VMobile { get; } =
     [
         "Google Chrome", "Settings", "Camera", "Audio Recorder", "Clock", "Contacts", "Files", "Markor",
         "Simple SMS Messenger", "Simple Calendar Pro", "Simple Gallery Pro", "Simple Draw Pro", "Pro Expense",

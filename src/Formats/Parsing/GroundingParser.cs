@@ -26,8 +26,8 @@ namespace Glm4vSK.Formats;
 /// </remarks>
 public static class GroundingParser
 {
-    /// <summary>The coordinate scale: the model writes thousandths of the image size.</summary>
-    public const double Scale = 1000.0;
+    /// <summary>The coordinate scale: the model writes thousandths of the image size (<see cref="Thousandths.Scale"/>).</summary>
+    public const double Scale = Thousandths.Scale;
 
     static readonly Regex Span = new(@"<\|(?:begin|start)_of_box\|>(.*?)<\|end_of_box\|>", RegexOptions.Singleline | RegexOptions.CultureInvariant);
     static readonly Regex Number = new(@"-?\d+(?:\.\d+)?", RegexOptions.CultureInvariant);
@@ -64,12 +64,12 @@ public static class GroundingParser
 
     /// <summary>Thousandths → pixels: <c>v / 1000 × size</c>.</summary>
     public static GroundingRect ToPixels(GroundingRect normalized, int imageWidth, int imageHeight) => new(
-        normalized.X1 / Scale * imageWidth, normalized.Y1 / Scale * imageHeight,
-        normalized.X2 / Scale * imageWidth, normalized.Y2 / Scale * imageHeight);
+        Thousandths.ToPixels(normalized.X1, imageWidth), Thousandths.ToPixels(normalized.Y1, imageHeight),
+        Thousandths.ToPixels(normalized.X2, imageWidth), Thousandths.ToPixels(normalized.Y2, imageHeight));
 
     /// <summary>Thousandths → pixels: <c>v / 1000 × size</c>.</summary>
     public static GroundingPointF ToPixels(GroundingPointF normalized, int imageWidth, int imageHeight) =>
-        new(normalized.X / Scale * imageWidth, normalized.Y / Scale * imageHeight);
+        new(Thousandths.ToPixels(normalized.X, imageWidth), Thousandths.ToPixels(normalized.Y, imageHeight));
 
     sealed class Found
     {

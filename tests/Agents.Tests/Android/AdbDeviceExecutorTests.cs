@@ -1,7 +1,6 @@
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using SkiaSharp;
 
@@ -22,7 +21,7 @@ public sealed class AdbDeviceExecutorTests
 
     private static GuiAction Mobile(string actionJson)
     {
-        var r = MobileGlmVParser.Instance.Parse($"Memory: None\nReason: next step\nAction: <|begin_of_box|>{actionJson}<|end_of_box|>");
+        var r = GlmVMobileParser.Instance.Parse($"Memory: None\nReason: next step\nAction: <|begin_of_box|>{actionJson}<|end_of_box|>");
         Assert.True(r.IsSuccess, r.ToString());
         return r.Action;
     }
@@ -404,16 +403,6 @@ public sealed class AdbDeviceExecutorTests
 
     // ------------------------------------------------------------------ waiting, unsupported, errors
 
-    [Theory]
-    [InlineData(null, 1.0)]
-    [InlineData("2 seconds", 2.0)]
-    [InlineData("0.5 seconds", 0.5)]
-    [InlineData("3", 3.0)]
-    [InlineData("1.5s", 1.5)]
-    [InlineData("soon", 1.0)]
-    public void Wait_duration_is_read_like_AutoGLM(string? duration, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), AdbDeviceExecutor.ParseWait(duration));
-
     [Fact]
     public async Task Wait_waits_and_can_be_cancelled()
     {
@@ -447,13 +436,13 @@ public sealed class AdbDeviceExecutorTests
     public async Task Actions_a_phone_cannot_do_fail_without_an_exception()
     {
         await using var fake = FakeAdbServer.WithOneDevice();
-        var rightClick = new GuiAction(GuiProtocol.PcGlmV, GuiActionKind.RightClick, "right_click", "right_click",
+        var rightClick = new GuiAction(GuiProtocol.GlmVPc, GuiActionKind.RightClick, "right_click", "right_click",
             new Dictionary<string, object?>(), new GuiPoint(10, 10));
         var outcome = await Run(fake, rightClick);
         Assert.False(outcome.Succeeded);
         Assert.Contains("not supported", outcome.Message);
 
-        var chord = new GuiAction(GuiProtocol.PcGlmV, GuiActionKind.Key, "key", "key", new Dictionary<string, object?> { ["keys"] = "ctrl+alt+t" });
+        var chord = new GuiAction(GuiProtocol.GlmVPc, GuiActionKind.Key, "key", "key", new Dictionary<string, object?> { ["keys"] = "ctrl+alt+t" });
         Assert.False((await Run(fake, chord)).Succeeded);
         Assert.Empty(fake.Commands);
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Prompts;
 using Glm4vSK.Agents.Tests.Support;
 using Microsoft.Extensions.AI;
@@ -18,7 +18,7 @@ public sealed class DesktopAgentLoopTests(XvfbDisplay display) : IClassFixture<X
     /// <summary>The desktop as the model's call <see cref="Call"/> found it.</summary>
     private sealed record DesktopState(int Call, string? FileText, int? XmessageExit, int ScreenshotWidth, int ScreenshotHeight);
 
-    private static IGuiPromptBuilder PcBuilder() => new Glm45PcPromptBuilder();
+    private static IGuiPromptBuilder PcBuilder() => new Glm45VPcPromptBuilder();
 
     [Fact]
     public async Task Agent_types_a_command_into_an_xterm_runs_it_and_confirms_a_dialog()

@@ -1,13 +1,12 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 
 namespace Glm4vSK.Agents.Tests.Desktop;
 
 /// <summary>
 /// What the desktop executor turns parsed PC answers into (xdotool argument lists, waits, refusals), without a
-/// display: realistic GLM-4.5V outputs go through <see cref="PcGlmVParser"/> first.
+/// display: realistic GLM-4.5V outputs go through <see cref="GlmVPcParser"/> first.
 /// </summary>
 public sealed class X11DesktopExecutorPlanTests
 {
@@ -19,7 +18,7 @@ public sealed class X11DesktopExecutorPlanTests
     /// <summary>A GLM-4.5V PC answer around <paramref name="call"/>.</summary>
     internal static GuiAction Pc(string call)
     {
-        var result = PcGlmVParser.Instance.Parse($"I will do the next step. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]");
+        var result = GlmVPcParser.Instance.Parse($"I will do the next step. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]");
         Assert.True(result.IsSuccess, result.ToString());
         return result.Action;
     }
@@ -115,9 +114,9 @@ public sealed class X11DesktopExecutorPlanTests
         { GuiProtocol.AutoGlmPhone, "<think>需要先打开微信</think>\n<answer>do(action=\"Launch\", app=\"微信\")</answer>" },
         { GuiProtocol.AutoGlmPhone, "<answer>do(action=\"Home\")</answer>" },
         { GuiProtocol.AutoGlmPhone, "<answer>do(action=\"Back\")</answer>" },
-        { GuiProtocol.MobileGlmV, "Memory: None\nReason: Swipe up.\nAction: <|begin_of_box|>{\"action_type\": \"swipe\", \"direction\": \"up\"}<|end_of_box|>" },
-        { GuiProtocol.MobileGlmV, "Memory: None\nReason: Home.\nAction: <|begin_of_box|>{\"action_type\": \"navigate_home\"}<|end_of_box|>" },
-        { GuiProtocol.PcGlmV, "The task is complete. <|begin_of_box|>DONE()<|end_of_box|>\nMemory:\n[]" },
+        { GuiProtocol.GlmVMobile, "Memory: None\nReason: Swipe up.\nAction: <|begin_of_box|>{\"action_type\": \"swipe\", \"direction\": \"up\"}<|end_of_box|>" },
+        { GuiProtocol.GlmVMobile, "Memory: None\nReason: Home.\nAction: <|begin_of_box|>{\"action_type\": \"navigate_home\"}<|end_of_box|>" },
+        { GuiProtocol.GlmVPc, "The task is complete. <|begin_of_box|>DONE()<|end_of_box|>\nMemory:\n[]" },
     };
 
     [Theory]

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Screens;
 using SkiaSharp;
@@ -13,7 +13,7 @@ public sealed class X11DesktopExecutorTests(XvfbDisplay display) : IClassFixture
 
     private static GuiAction Parse(string output)
     {
-        var result = Protocols.PcGlmVParser.Instance.Parse(output);
+        var result = GlmVPcParser.Instance.Parse(output);
         Assert.True(result.IsSuccess, result.ToString());
         return result.Action;
     }

@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 
 namespace Glm4vSK.Agents.Tests.Desktop;

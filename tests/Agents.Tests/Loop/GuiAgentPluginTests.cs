@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.SemanticKernel;
 using Glm4vSK.Agents.Tests.Support;
 using Microsoft.Extensions.AI;
@@ -10,7 +10,7 @@ namespace Glm4vSK.Agents.Tests.Loop;
 public sealed class GuiAgentPluginTests
 {
     private static GuiAgent Agent(RecordingExecutor executor, params string[] replies) =>
-        new(new ScriptedChatClient(replies), new MinimalPromptBuilder(GuiProtocol.WebGlmV), executor, new GuiAgentOptions { DelayAfterAction = TimeSpan.Zero });
+        new(new ScriptedChatClient(replies), new MinimalPromptBuilder(GuiProtocol.GlmVWeb), executor, new GuiAgentOptions { DelayAfterAction = TimeSpan.Zero });
 
     [Fact]
     public async Task Kernel_invokes_operate_and_gets_status_and_answer_as_json()
@@ -59,7 +59,7 @@ public sealed class GuiAgentPluginTests
     {
         var executor = new RecordingExecutor();
         var client = new ScriptedChatClient((_, i) => "Thought: t\nAction: ANSWER; <content>a" + i + "</content>\nMemory_Updated: {}") { Delay = TimeSpan.FromMilliseconds(100) };
-        var plugin = new GuiAgentPlugin(new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.WebGlmV), executor));
+        var plugin = new GuiAgentPlugin(new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVWeb), executor));
         var results = await Task.WhenAll(plugin.OperateAsync("one"), plugin.OperateAsync("two"));
         Assert.All(results, r => Assert.Equal("Completed", (string?)JsonNode.Parse(r)!["status"]));
         Assert.NotNull(plugin.LastRun);

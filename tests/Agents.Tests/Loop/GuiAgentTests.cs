@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Tests.Support;
 using Glm4vSK.Agents.Web;
@@ -22,7 +22,7 @@ public sealed class GuiAgentTests
             Pc("left_click(start_box='[250,500]', element_info='OK')", "[{\"a\": 1}]"),
             Pc("type(content='hello')"),
             Pc("DONE()"));
-        var builder = new MinimalPromptBuilder(GuiProtocol.PcGlmV);
+        var builder = new MinimalPromptBuilder(GuiProtocol.GlmVPc);
         var executor = new RecordingExecutor(1280, 800);
         var run = await new GuiAgent(client, builder, executor, Fast).RunAsync("say hello");
 
@@ -50,8 +50,8 @@ public sealed class GuiAgentTests
     }
 
     [Theory]
-    [InlineData(GuiProtocol.PcGlmV, "Cannot. <|begin_of_box|>FAIL()<|end_of_box|>\nMemory:\n[]")]
-    [InlineData(GuiProtocol.MobileGlmV, "Memory: None\nReason: no such app\nAction: {\"action_type\": \"status\", \"goal_status\": \"infeasible\"}")]
+    [InlineData(GuiProtocol.GlmVPc, "Cannot. <|begin_of_box|>FAIL()<|end_of_box|>\nMemory:\n[]")]
+    [InlineData(GuiProtocol.GlmVMobile, "Memory: None\nReason: no such app\nAction: {\"action_type\": \"status\", \"goal_status\": \"infeasible\"}")]
     public async Task Infeasible_ends_the_run(GuiProtocol protocol, string output)
     {
         var run = await new GuiAgent(new ScriptedChatClient(output), new MinimalPromptBuilder(protocol), new RecordingExecutor(), Fast).RunAsync("t");
@@ -63,7 +63,7 @@ public sealed class GuiAgentTests
     public async Task Web_ANSWER_completes_with_the_answer()
     {
         var client = new ScriptedChatClient("Thought: found it\nAction: ANSWER; <content>42 apples</content>\nMemory_Updated: {}");
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.WebGlmV), new RecordingExecutor(), Fast).RunAsync("count");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVWeb), new RecordingExecutor(), Fast).RunAsync("count");
         Assert.Equal(GuiAgentStatus.Completed, run.Status);
         Assert.Equal("42 apples", run.Answer);
     }
@@ -75,7 +75,7 @@ public sealed class GuiAgentTests
             "Memory: None\nReason: r\nAction: {\"action_type\": \"answer\", \"text\": \"It is 7 pm\"}",
             "Memory: None\nReason: r\nAction: {\"action_type\": \"status\", \"goal_status\": \"complete\"}");
         var executor = new RecordingExecutor();
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.MobileGlmV), executor, Fast).RunAsync("time?");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVMobile), executor, Fast).RunAsync("time?");
         Assert.Equal(GuiAgentStatus.Completed, run.Status);
         Assert.Equal("It is 7 pm", run.Answer);
         Assert.Equal(2, run.Steps.Count);
@@ -99,7 +99,7 @@ public sealed class GuiAgentTests
     {
         var client = new ScriptedChatClient((_, _) => Pc("WAIT()"));
         var executor = new RecordingExecutor();
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, With(o => new() { MaxSteps = 4, DelayAfterAction = TimeSpan.Zero }))
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, With(o => new() { MaxSteps = 4, DelayAfterAction = TimeSpan.Zero }))
             .RunAsync("t");
         Assert.Equal(GuiAgentStatus.MaxStepsReached, run.Status);
         Assert.Equal(4, run.Steps.Count);
@@ -111,7 +111,7 @@ public sealed class GuiAgentTests
     {
         var client = new ScriptedChatClient("garbage one", "garbage two", Pc("WAIT()"), "bad 1", "bad 2", "bad 3");
         var executor = new RecordingExecutor();
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, Fast).RunAsync("t");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.InvalidOutput, run.Status);
         Assert.Equal(6, run.Steps.Count);
         Assert.Single(executor.Executed);
@@ -127,7 +127,7 @@ public sealed class GuiAgentTests
     {
         var client = new ScriptedChatClient(Pc("WAIT()"), Pc("WAIT()")) { Delay = TimeSpan.FromSeconds(30) };
         var options = new GuiAgentOptions { StepTimeout = TimeSpan.FromMilliseconds(300), DelayAfterAction = TimeSpan.Zero };
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), new RecordingExecutor(), options).RunAsync("t");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), new RecordingExecutor(), options).RunAsync("t");
         Assert.Equal(GuiAgentStatus.StepTimedOut, run.Status);
         var step = Assert.Single(run.Steps);
         Assert.Contains("waiting for the model", step.Error);
@@ -140,8 +140,9 @@ public sealed class GuiAgentTests
     public async Task A_slow_executor_hits_the_step_timeout()
     {
         var executor = new RecordingExecutor { ExecuteDelay = TimeSpan.FromSeconds(30) };
-        var options = new GuiAgentOptions { StepTimeout = TimeSpan.FromMilliseconds(300), DelayAfterAction = TimeSpan.Zero };
-        var run = await new GuiAgent(new ScriptedChatClient(Pc("WAIT()")), new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, options).RunAsync("t");
+        // The timeout covers the model call too: long enough that a loaded machine still reaches the executor.
+        var options = new GuiAgentOptions { StepTimeout = TimeSpan.FromSeconds(3), DelayAfterAction = TimeSpan.Zero };
+        var run = await new GuiAgent(new ScriptedChatClient(Pc("WAIT()")), new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, options).RunAsync("t");
         Assert.Equal(GuiAgentStatus.StepTimedOut, run.Status);
         Assert.Contains("executing the action", run.Steps[0].Error);
         Assert.NotNull(run.Steps[0].Action);
@@ -157,14 +158,14 @@ public sealed class GuiAgentTests
             return Pc("WAIT()");
         });
         var executor = new RecordingExecutor { ExecuteDelay = TimeSpan.FromMilliseconds(400) };
-        var agent = new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, Fast);
+        var agent = new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, Fast);
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => agent.RunAsync("t", cts.Token));
         var canceled = Assert.IsType<GuiAgentCanceledException>(ex);
         Assert.Equal(GuiAgentStatus.Canceled, canceled.Run.Status);
         Assert.Equal(2, canceled.Run.Steps.Count);
         Assert.Equal("cancelled by the caller", canceled.Run.Steps[1].Error);
         // The agent can run again afterwards.
-        var again = await new GuiAgent(new ScriptedChatClient(Pc("DONE()")), new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, Fast).RunAsync("t");
+        var again = await new GuiAgent(new ScriptedChatClient(Pc("DONE()")), new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Completed, again.Status);
     }
 
@@ -217,7 +218,7 @@ public sealed class GuiAgentTests
             ConfirmSensitiveAction = (r, _) => { reasons.Add(r.Reason); return ValueTask.FromResult(true); },
         };
         var client = new ScriptedChatClient(Pc("type(content='hunter2')"), Pc("left_click(start_box='[1,1]')"), Pc("key(keys='enter')"), Pc("DONE()"));
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, options).RunAsync("t");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, options).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Completed, run.Status);
         Assert.Equal(["typing into a password field", "clicks need approval"], reasons);
         Assert.Equal(3, executor.Executed.Count);
@@ -268,14 +269,14 @@ public sealed class GuiAgentTests
     public async Task A_throwing_client_or_executor_ends_with_Failed_and_keeps_the_error()
     {
         var client = new ScriptedChatClient((_, i) => i == 0 ? Pc("WAIT()") : throw new HttpRequestException("server down"));
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), new RecordingExecutor(), Fast).RunAsync("t");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), new RecordingExecutor(), Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Failed, run.Status);
         Assert.IsType<HttpRequestException>(run.Error);
         Assert.Equal(2, run.Steps.Count);
         Assert.Contains("server down", run.Steps[1].Error);
 
         var broken = new RecordingExecutor { ObserveError = new InvalidOperationException("display gone") };
-        var run2 = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.PcGlmV), broken, Fast).RunAsync("t");
+        var run2 = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.GlmVPc), broken, Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Failed, run2.Status);
         Assert.Contains("taking a screenshot", run2.Message);
     }
@@ -294,7 +295,7 @@ public sealed class GuiAgentTests
             _ => new WebExecutorException("browser gone"),
         };
         var broken = new RecordingExecutor { ObserveError = error };
-        var run = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.PcGlmV), broken, Fast).RunAsync("t");
+        var run = await new GuiAgent(new ScriptedChatClient(), new MinimalPromptBuilder(GuiProtocol.GlmVPc), broken, Fast).RunAsync("t");
         Assert.Equal(GuiAgentStatus.Failed, run.Status);
         Assert.Same(error, run.Error);
         Assert.Contains(error.Message, run.Message);
@@ -315,7 +316,7 @@ public sealed class GuiAgentTests
     {
         var chat = new ChatOptions { Temperature = 0.7f };
         var client = new ScriptedChatClient(Pc("DONE()"));
-        await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), new RecordingExecutor(), new GuiAgentOptions { ChatOptions = chat }).RunAsync("t");
+        await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), new RecordingExecutor(), new GuiAgentOptions { ChatOptions = chat }).RunAsync("t");
         Assert.Equal(0.7f, client.Requests[0].Options!.Temperature);
         Assert.NotSame(chat, client.Requests[0].Options);
     }
@@ -324,7 +325,7 @@ public sealed class GuiAgentTests
     public async Task Overlapping_runs_on_one_agent_are_refused()
     {
         var client = new ScriptedChatClient(Pc("DONE()"), Pc("DONE()")) { Delay = TimeSpan.FromMilliseconds(300) };
-        var agent = new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), new RecordingExecutor(), Fast);
+        var agent = new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), new RecordingExecutor(), Fast);
         var first = agent.RunAsync("a");
         await Assert.ThrowsAsync<InvalidOperationException>(() => agent.RunAsync("b"));
         Assert.Equal(GuiAgentStatus.Completed, (await first).Status);
@@ -334,11 +335,11 @@ public sealed class GuiAgentTests
     public void Bad_options_and_mismatched_parser_are_rejected()
     {
         var c = new ScriptedChatClient();
-        var b = new MinimalPromptBuilder(GuiProtocol.PcGlmV);
+        var b = new MinimalPromptBuilder(GuiProtocol.GlmVPc);
         var e = new RecordingExecutor();
         Assert.Throws<ArgumentOutOfRangeException>(() => new GuiAgent(c, b, e, new GuiAgentOptions { MaxSteps = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GuiAgent(c, b, e, new GuiAgentOptions { StepTimeout = TimeSpan.Zero }));
-        Assert.Throws<ArgumentException>(() => new GuiAgent(c, b, e, new GuiAgentOptions { Parser = Protocols.GuiActionParsers.For(GuiProtocol.WebGlmV) }));
+        Assert.Throws<ArgumentException>(() => new GuiAgent(c, b, e, new GuiAgentOptions { Parser = GuiActionParsers.For(GuiProtocol.GlmVWeb) }));
     }
 
     private sealed class ReasoningClient(string reasoning, string text) : IChatClient

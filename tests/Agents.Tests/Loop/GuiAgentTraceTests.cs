@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 using Glm4vSK.Agents.Tests.Support;
 
@@ -19,7 +19,7 @@ public sealed class GuiAgentTraceTests
             "not an action at all",
             "Done. <|begin_of_box|>DONE()<|end_of_box|>\nMemory:\n[]");
         var executor = new RecordingExecutor(1280, 800);
-        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.PcGlmV), executor, Fast).RunAsync("press OK & drag");
+        var run = await new GuiAgent(client, new MinimalPromptBuilder(GuiProtocol.GlmVPc), executor, Fast).RunAsync("press OK & drag");
         return (run, executor);
     }
 
@@ -98,18 +98,18 @@ public sealed class GuiAgentTraceTests
         var shot = RecordingExecutor.MakeScreenshot(1000, 2000, 0);
         var element = new GuiElement(3, "button", "Go", new PixelRect(100, 200, 50, 40));
         var obs = new GuiObservation(shot) { Elements = [element] };
-        var click = Protocols.WebGlmVParser.Instance.Parse("Thought: t\nAction: Click [3]\nMemory_Updated: {}").Action!;
+        var click = GlmVWebParser.Instance.Parse("Thought: t\nAction: Click [3]\nMemory_Updated: {}").Action!;
         var marks = GuiActionMarker.For(click, obs);
         Assert.Contains(marks, m => m.Shape == GuiMarkerShape.Box && m.X == 100 && m.Y == 200 && m.X2 == 50 && m.Y2 == 40);
         Assert.Contains(marks, m => m.Shape == GuiMarkerShape.Point && m.X == 125 && m.Y == 220);
 
-        var swipe = Protocols.MobileGlmVParser.Instance.Parse("Memory: None\nReason: r\nAction: {\"action_type\": \"swipe\", \"direction\": \"up\"}").Action!;
+        var swipe = GlmVMobileParser.Instance.Parse("Memory: None\nReason: r\nAction: {\"action_type\": \"swipe\", \"direction\": \"up\"}").Action!;
         var arrow = Assert.Single(GuiActionMarker.For(swipe, obs));
         Assert.Equal(GuiMarkerShape.Arrow, arrow.Shape);
         Assert.Equal((500.0, 1000.0), (arrow.X, arrow.Y));
         Assert.True(arrow.Y2 < arrow.Y, "a swipe up is drawn upwards");
 
-        var autoSwipe = Protocols.AutoGlmPhoneParser.Instance.Parse("do(action=\"Swipe\", start=[500,800], end=[500,200])").Action!;
+        var autoSwipe = AutoGlmPhoneParser.Instance.Parse("do(action=\"Swipe\", start=[500,800], end=[500,200])").Action!;
         var a2 = Assert.Single(GuiActionMarker.For(autoSwipe, obs));
         Assert.Equal((500.0, 1600.0, 500.0, 400.0), (a2.X, a2.Y, a2.X2, a2.Y2));
     }

@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;

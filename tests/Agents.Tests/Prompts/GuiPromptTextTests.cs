@@ -1,7 +1,6 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
@@ -15,7 +14,7 @@ public sealed class GuiPromptTextTests
     {
         // GLM-V mobile history: h = "Memory: …\nReason: …\nAction: …", the action as a Python dict repr without box markers:
         // "Action: {'action_type': 'open_app', 'app_name': 'Broccoli'}".
-        var step = Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-open_app"));
+        var step = Step(0, GuiProtocol.GlmVMobile, Fixture("A-mob-open_app"));
         Assert.Equal(
             "Memory: None\n" +
             "Reason: The user needs to access the Broccoli app to manage recipes. Since the app is not visible on the current home screen, the first step is to open the Broccoli app.\n" +
@@ -26,49 +25,49 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void Mobile_history_entry_writes_python_literals_for_booleans_and_boxes()
     {
-        var step = Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-input_text-override-python-literal"));
+        var step = Step(0, GuiProtocol.GlmVMobile, Fixture("A-mob-input_text-override-python-literal"));
         Assert.EndsWith(
             "Action: {'action_type': 'input_text', 'text': 'Personal Finance Tracker', 'override': True, 'box_2d': [[38, 115, 961, 140]]}",
             GuiPromptText.MobileHistoryEntry(step));
 
-        var quoted = Step(0, GuiProtocol.MobileGlmV, "Memory: None\nReason: r\nAction: {\"action_type\": \"answer\", \"text\": \"It's 5\\n\"}");
+        var quoted = Step(0, GuiProtocol.GlmVMobile, "Memory: None\nReason: r\nAction: {\"action_type\": \"answer\", \"text\": \"It's 5\\n\"}");
         Assert.EndsWith("Action: {'action_type': 'answer', 'text': \"It's 5\\n\"}", GuiPromptText.MobileHistoryEntry(quoted));
     }
 
     [Fact]
     public void Rejected_mobile_answer_keeps_its_visible_text_without_box_markers()
     {
-        var step = Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-reject-double-braces"));
+        var step = Step(0, GuiProtocol.GlmVMobile, Fixture("A-mob-reject-double-braces"));
         Assert.Null(step.Action);
         string h = GuiPromptText.MobileHistoryEntry(step);
         Assert.Equal("Memory: None\nReason: test\nAction: {{\"box_2d\": [[503,480,718,602]], \"action_type\": \"click\"}}", h);
 
-        var garbage = Step(0, GuiProtocol.MobileGlmV, "<think>SECRET-THOUGHT</think>I am not sure what to do.");
+        var garbage = Step(0, GuiProtocol.GlmVMobile, "<think>SECRET-THOUGHT</think>I am not sure what to do.");
         Assert.Equal("I am not sure what to do.", GuiPromptText.MobileHistoryEntry(garbage));
 
-        var truncated = Step(0, GuiProtocol.MobileGlmV, "<think>SECRET-THOUGHT that never ends");
-        Assert.Equal(GuiPromptText.EmptyAnswer, GuiPromptText.MobileHistoryEntry(truncated));
+        var truncated = Step(0, GuiProtocol.GlmVMobile, "<think>SECRET-THOUGHT that never ends");
+        Assert.Equal(GuiOutputText.EmptyAnswer, GuiPromptText.MobileHistoryEntry(truncated));
     }
 
     [Fact]
     public void Pc_split_separates_explanation_action_and_memory()
     {
-        var parts = GuiPromptText.SplitPc(Fixture("A-pc-left_click-docs"));
+        var parts = GuiOutputText.SplitPc(Fixture("A-pc-left_click-docs"));
         Assert.Equal("I'm now on the Google Shopping homepage. To start this search, I need to click on the search box in the center of the screen.", parts.Thought);
         Assert.Equal("left_click(start_box='[376,465]')", parts.Action);
         Assert.Equal("[]", parts.Memory);
 
-        var right = GuiPromptText.SplitPc(Fixture("A-pc-right_click"));
+        var right = GuiOutputText.SplitPc(Fixture("A-pc-right_click"));
         Assert.Equal("right_click(start_box='[412, 388]', element_info='report.odt')", right.Action);
         Assert.Equal("[{\"file\": \"report.odt\"}]", right.Memory);
 
-        var noExplanation = GuiPromptText.SplitPc(Fixture("A-pc-scroll-verbatim"));
+        var noExplanation = GuiOutputText.SplitPc(Fixture("A-pc-scroll-verbatim"));
         Assert.Equal("scroll(start_box='[200, 200]', direction='down', step=3)", noExplanation.Action);
         Assert.Equal("", noExplanation.Thought);
         Assert.Null(noExplanation.Memory);
 
         // Without box markers GLM-V falls back to the first call in the text.
-        var bare = GuiPromptText.SplitPc("Click it. left_click(start_box='[10,20]')\nMemory:\n[]");
+        var bare = GuiOutputText.SplitPc("Click it. left_click(start_box='[10,20]')\nMemory:\n[]");
         Assert.Equal("left_click(start_box='[10,20]')", bare.Action);
         Assert.Equal("Click it.", bare.Thought);
     }
@@ -78,31 +77,31 @@ public sealed class GuiPromptTextTests
     {
         var history = new[]
         {
-            Step(0, GuiProtocol.PcGlmV, "a <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[{\"first\": 1}]"),
-            Step(1, GuiProtocol.PcGlmV, "b <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[{\"second\": 2}]"),
-            Step(2, GuiProtocol.PcGlmV, "no memory section here <|begin_of_box|>WAIT()<|end_of_box|>"),
+            Step(0, GuiProtocol.GlmVPc, "a <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[{\"first\": 1}]"),
+            Step(1, GuiProtocol.GlmVPc, "b <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[{\"second\": 2}]"),
+            Step(2, GuiProtocol.GlmVPc, "no memory section here <|begin_of_box|>WAIT()<|end_of_box|>"),
         };
         Assert.Equal("[{\"second\": 2}]", GuiPromptText.LatestPcMemory(history, "[{\"initial\": 0}]"));
         Assert.Equal("[{\"first\": 1}]", GuiPromptText.LatestPcMemory(history[..1], null));
         Assert.Equal("[{\"initial\": 0}]", GuiPromptText.LatestPcMemory([], "[{\"initial\": 0}]"));
         Assert.Equal("[]", GuiPromptText.LatestPcMemory([], null));
-        Assert.Equal("[]", GuiPromptText.LatestPcMemory([Step(0, GuiProtocol.PcGlmV, "x <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n")], "[1]"));
+        Assert.Equal("[]", GuiPromptText.LatestPcMemory([Step(0, GuiProtocol.GlmVPc, "x <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n")], "[1]"));
     }
 
     [Fact]
     public void Web_split_reads_thought_action_and_updated_memory()
     {
-        var answer = GuiPromptText.SplitWeb(Fixture("A-web-answer"));
+        var answer = GuiOutputText.SplitWeb(Fixture("A-web-answer"));
         Assert.Equal("The page lists the capital as Guatemala City; the country is Guatemala.", answer.Thought);
         Assert.Equal("ANSWER; <content>Guatemala</content>", answer.Action);
         Assert.Equal("{\"country\": \"Guatemala\"}", answer.Memory);
 
-        var boxed = GuiPromptText.SplitWeb(Fixture("A-web-type"));
+        var boxed = GuiOutputText.SplitWeb(Fixture("A-web-type"));
         Assert.Equal("Type [1]; [Vegetarian Lasagna]", boxed.Action);
         Assert.Equal("{}", boxed.Memory);
 
         Assert.Equal("{\"country\": \"Guatemala\"}", GuiPromptText.LatestWebMemory(
-            [Step(0, GuiProtocol.WebGlmV, Fixture("A-web-answer")), Step(1, GuiProtocol.WebGlmV, "I could not decide.")], null));
+            [Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-answer")), Step(1, GuiProtocol.GlmVWeb, "I could not decide.")], null));
         Assert.Equal("{}", GuiPromptText.LatestWebMemory([], null));
         Assert.Equal("{\"k\": 1}", GuiPromptText.LatestWebMemory([], "{\"k\": 1}"));
     }
@@ -112,12 +111,12 @@ public sealed class GuiPromptTextTests
     {
         // GLM-V's web example entry: "Thought:I'm on the homepage … Action:Type [1]; [Vegetarian Lasagna]   Observation:Success"
         // (the runs of spaces are tabs in GLM-V's agent.md, expanded to tab stops of 4).
-        var step = Step(0, GuiProtocol.WebGlmV, Fixture("A-web-type"));
+        var step = Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-type"));
         Assert.Equal(
             "Thought:I'm on the homepage of Allrecipes.com. I'll type the recipe name into the search box.\tAction:Type [1]; [Vegetarian Lasagna]\tObservation:Success",
             GuiPromptText.WebHistoryEntry(step));
 
-        var failed = Step(0, GuiProtocol.WebGlmV, Fixture("A-web-click"), outcome: GuiActionOutcome.Failure("no element with label 9\non this page"));
+        var failed = Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-click"), outcome: GuiActionOutcome.Failure("no element with label 9\non this page"));
         Assert.EndsWith("\tAction:Click [9]\tObservation:no element with label 9 on this page", GuiPromptText.WebHistoryEntry(failed));
         Assert.Equal("Not executed", GuiPromptText.ObservationText(null));
         Assert.Equal("Failed", GuiPromptText.ObservationText(GuiActionOutcome.Failure(" ")));
@@ -126,30 +125,30 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void AutoGlm_split_follows_parse_response()
     {
-        var tap = GuiPromptText.SplitAutoGlm(Fixture("A-ag-tap-readme"));
+        var tap = GuiOutputText.SplitAutoGlm(Fixture("A-ag-tap-readme"));
         Assert.Equal("eBay is now open, need to tap the search box", tap.Thought);
         Assert.Equal("do(action=\"Tap\", element=[499, 182])", tap.Action);
 
-        var finish = GuiPromptText.SplitAutoGlm(Fixture("A-ag-finish-en"));
+        var finish = GuiOutputText.SplitAutoGlm(Fixture("A-ag-finish-en"));
         Assert.Equal("The search results are displayed.", finish.Thought);
         Assert.Equal("finish(message=\"Task completed.\")", finish.Action);
 
         // A server that strips the special tokens: rule 2 of _parse_response (split at the first do(action=).
-        var stripped = GuiPromptText.SplitAutoGlm("Go home first.\ndo(action=\"Home\")");
+        var stripped = GuiOutputText.SplitAutoGlm("Go home first.\ndo(action=\"Home\")");
         Assert.Equal("Go home first.", stripped.Thought);
         Assert.Equal("do(action=\"Home\")", stripped.Action);
 
         // Rule 1 has priority over rule 2.
-        var both = GuiPromptText.SplitAutoGlm("Done. finish(message=\"ok\")");
+        var both = GuiOutputText.SplitAutoGlm("Done. finish(message=\"ok\")");
         Assert.Equal("finish(message=\"ok\")", both.Action);
 
         // A call mentioned while thinking is not the action.
-        var mentioned = GuiPromptText.SplitAutoGlm("<think>Maybe do(action=\"Back\") later, or finish(message=\"x\")</think>\n<answer>do(action=\"Home\")</answer>");
+        var mentioned = GuiOutputText.SplitAutoGlm("<think>Maybe do(action=\"Back\") later, or finish(message=\"x\")</think>\n<answer>do(action=\"Home\")</answer>");
         Assert.Equal("do(action=\"Home\")", mentioned.Action);
         Assert.Equal("Maybe do(action=\"Back\") later, or finish(message=\"x\")", mentioned.Thought);
 
         // Rule 4: no call at all.
-        var none = GuiPromptText.SplitAutoGlm("<think>hmm</think><answer>I give up</answer>");
+        var none = GuiOutputText.SplitAutoGlm("<think>hmm</think><answer>I give up</answer>");
         Assert.Equal("I give up", none.Action);
         Assert.Equal("hmm", none.Thought);
         Assert.False(none.Structured);
@@ -189,10 +188,10 @@ public sealed class GuiPromptTextTests
     [Fact]
     public void Default_app_lists_are_the_androidworld_names()
     {
-        Assert.Equal(56, GuiAppLists.Glm41Mobile.Count);
-        Assert.Equal(20, GuiAppLists.Glm45Mobile.Count);
-        Assert.All(GuiAppLists.Glm45Mobile, a => Assert.Contains(a, GuiAppLists.Glm41Mobile));
-        Assert.Equal(GuiAppLists.Glm41Mobile.Count, GuiAppLists.Glm41Mobile.Distinct().Count());
+        Assert.Equal(56, GuiAppLists.Glm41VMobile.Count);
+        Assert.Equal(20, GuiAppLists.Glm45VMobile.Count);
+        Assert.All(GuiAppLists.Glm45VMobile, a => Assert.Contains(a, GuiAppLists.Glm41VMobile));
+        Assert.Equal(GuiAppLists.Glm41VMobile.Count, GuiAppLists.Glm41VMobile.Distinct().Count());
         Assert.Equal("Clock,Simple Calendar Pro", GuiAppLists.Join(["Clock", "Simple Calendar Pro"]));
         Assert.Throws<ArgumentException>(() => GuiAppLists.Join(["Clock", " "]));
     }
@@ -201,12 +200,12 @@ public sealed class GuiPromptTextTests
     public void Thinking_and_box_markers_never_reach_a_glm_v_history()
     {
         const string secret = "SECRET-THOUGHT";
-        var mobile = Step(0, GuiProtocol.MobileGlmV, $"<think>{secret}</think><answer>Memory: None\nReason: r\nAction: <|begin_of_box|>{{\"action_type\": \"wait\"}}<|end_of_box|></answer>");
-        var pc = Step(0, GuiProtocol.PcGlmV, $"<think>{secret}</think><answer>Wait. <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[]</answer>");
-        var web = Step(0, GuiProtocol.WebGlmV, $"<think>{secret}</think>Thought: t\nAction: <|begin_of_box|>Wait<|end_of_box|>\nMemory_Updated: {{}}");
+        var mobile = Step(0, GuiProtocol.GlmVMobile, $"<think>{secret}</think><answer>Memory: None\nReason: r\nAction: <|begin_of_box|>{{\"action_type\": \"wait\"}}<|end_of_box|></answer>");
+        var pc = Step(0, GuiProtocol.GlmVPc, $"<think>{secret}</think><answer>Wait. <|begin_of_box|>WAIT()<|end_of_box|>\nMemory:\n[]</answer>");
+        var web = Step(0, GuiProtocol.GlmVWeb, $"<think>{secret}</think>Thought: t\nAction: <|begin_of_box|>Wait<|end_of_box|>\nMemory_Updated: {{}}");
         foreach (string h in new[]
                  {
-                     GuiPromptText.MobileHistoryEntry(mobile), GuiPromptText.SplitPc(pc.ModelOutput).Thought + GuiPromptText.SplitPc(pc.ModelOutput).Action,
+                     GuiPromptText.MobileHistoryEntry(mobile), GuiOutputText.SplitPc(pc.ModelOutput).Thought + GuiOutputText.SplitPc(pc.ModelOutput).Action,
                      GuiPromptText.WebHistoryEntry(web),
                  })
         {

@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Microsoft.Extensions.AI;
 using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
 
@@ -11,13 +10,13 @@ public sealed class MobilePromptBuilderTests
 {
     public static TheoryData<string> Builders() => new("4.1V", "4.5V");
 
-    private static IGuiPromptBuilder Builder(string version) => version == "4.1V" ? new Glm41MobilePromptBuilder() : new Glm45MobilePromptBuilder();
+    private static IGuiPromptBuilder Builder(string version) => version == "4.1V" ? new Glm41VMobilePromptBuilder() : new Glm45VMobilePromptBuilder();
 
     [Theory, MemberData(nameof(Builders))]
     public void One_user_message_with_the_current_screenshot_then_the_text(string version)
     {
         var phone = Png(1080, 2400, 77);
-        var history = new[] { Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-open_app")), Step(1, GuiProtocol.MobileGlmV, Fixture("A-mob-click-verbatim")) };
+        var history = new[] { Step(0, GuiProtocol.GlmVMobile, Fixture("A-mob-open_app")), Step(1, GuiProtocol.GlmVMobile, Fixture("A-mob-click-verbatim")) };
         var message = SingleUser(Builder(version).Build(Context(phone, history)));
 
         Assert.Equal(2, message.Contents.Count);
@@ -25,14 +24,14 @@ public sealed class MobilePromptBuilderTests
         Assert.Equal(phone.Data.ToArray(), image.Data.ToArray());
         Assert.Equal((1080, 2400, (byte)77), Inspect(image));
         Assert.IsType<TextContent>(message.Contents[1]);
-        Assert.Equal(GuiProtocol.MobileGlmV, Builder(version).Protocol);
+        Assert.Equal(GuiProtocol.GlmVMobile, Builder(version).Protocol);
         Assert.False(Builder(version).UsesSetOfMarks);
     }
 
     [Fact]
     public void Glm41_lists_every_action_in_its_exact_json_form()
     {
-        string text = Text(SingleUser(new Glm41MobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
+        string text = Text(SingleUser(new Glm41VMobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
         // The action space: the exact JSON forms from the prompt.
         string[] forms =
         [
@@ -57,9 +56,9 @@ public sealed class MobilePromptBuilderTests
     [Fact]
     public void Glm41_prompt_has_the_recipe_structure()
     {
-        string text = Text(SingleUser(new Glm41MobilePromptBuilder().Build(Context(Png(108, 240, 1), task: "Delete the duplicate recipes in Broccoli."))));
+        string text = Text(SingleUser(new Glm41VMobilePromptBuilder().Build(Context(Png(108, 240, 1), task: "Delete the duplicate recipes in Broccoli."))));
         InOrder(text,
-            "-- supported app_names: " + string.Join(",", GuiAppLists.Glm41Mobile) + "\n",
+            "-- supported app_names: " + string.Join(",", GuiAppLists.Glm41VMobile) + "\n",
             "\nThe current user goal/request is: Delete the duplicate recipes in Broccoli.\n\n",
             "Here is a history of what you have done so far:\nYou just started, no action has been performed yet.\n",
             "The current screenshot is given to you.",
@@ -72,7 +71,7 @@ public sealed class MobilePromptBuilderTests
     [Fact]
     public void Glm45_lists_every_calling_rule_under_its_own_header()
     {
-        string text = Text(SingleUser(new Glm45MobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
+        string text = Text(SingleUser(new Glm45VMobilePromptBuilder().Build(Context(Png(108, 240, 1)))));
         // The exact calling rules.
         (string Name, string Rule)[] rules =
         [
@@ -94,13 +93,13 @@ public sealed class MobilePromptBuilderTests
         Assert.Contains("\"enum\": [\n                    \"complete\",\n                    \"infeasible\"\n                ]", text);
         Assert.Contains("\"up\",\n                    \"down\",\n                    \"left\",\n                    \"right\"", text);
         Assert.Contains("\"required\": [\n            \"text\",\n            \"box_2d\",\n            \"override\"\n        ]", text);
-        Assert.Contains("Supported apps: " + string.Join(",", GuiAppLists.Glm45Mobile), text);
+        Assert.Contains("Supported apps: " + string.Join(",", GuiAppLists.Glm45VMobile), text);
     }
 
     [Fact]
     public void Glm45_prompt_sections_are_in_order()
     {
-        string text = Text(SingleUser(new Glm45MobilePromptBuilder().Build(Context(Png(108, 240, 1), task: "Turn on Wi-Fi"))));
+        string text = Text(SingleUser(new Glm45VMobilePromptBuilder().Build(Context(Png(108, 240, 1), task: "Turn on Wi-Fi"))));
         Assert.StartsWith("You are a GUI Agent", text);
         InOrder(text,
             "The coordinates involved are all represented in thousandths (0-999).\n\n# Task:\nTurn on Wi-Fi\n\n",
@@ -116,9 +115,9 @@ public sealed class MobilePromptBuilderTests
     {
         var history = new[]
         {
-            Step(0, GuiProtocol.MobileGlmV, Fixture("A-mob-open_app")),
-            Step(1, GuiProtocol.MobileGlmV, Fixture("A-mob-click-verbatim")),
-            Step(2, GuiProtocol.MobileGlmV, Fixture("A-mob-reject-click-without-box")),
+            Step(0, GuiProtocol.GlmVMobile, Fixture("A-mob-open_app")),
+            Step(1, GuiProtocol.GlmVMobile, Fixture("A-mob-click-verbatim")),
+            Step(2, GuiProtocol.GlmVMobile, Fixture("A-mob-reject-click-without-box")),
         };
         string text = Text(SingleUser(Builder(version).Build(Context(Png(108, 240, 1), history))));
 
@@ -156,10 +155,10 @@ public sealed class MobilePromptBuilderTests
     {
         // Every mobile fixture answer, fed back as history, renders an Action line that the mobile parser reads as
         // the same action (the Python-dict form is accepted by the parser).
-        var parser = GuiActionParsers.For(GuiProtocol.MobileGlmV);
+        var parser = GuiActionParsers.For(GuiProtocol.GlmVMobile);
         var texts = FixtureTexts((f, p) => f != "autoglm-phone" && p == "mobile").ToList();
         if (texts.Count == 0) Assert.Skip("this fixture set has no GLM-V mobile lines in formats/gui_actions.jsonl");
-        var history = texts.Select((text, i) => Step(i, GuiProtocol.MobileGlmV, text)).ToList();
+        var history = texts.Select((text, i) => Step(i, GuiProtocol.GlmVMobile, text)).ToList();
         string text = Text(SingleUser(Builder(version).Build(Context(Png(108, 240, 1), history))));
         foreach (var step in history.Where(s => s.Action is not null))
         {

@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Glm4vSK.Agents.Tests.Support;
 using Microsoft.Extensions.AI;
@@ -13,7 +12,7 @@ public sealed class PcPromptBuilderTests
 {
     /// <summary>n steps with distinct screenshots (shade 10·(i+1)) of <paramref name="w"/>×<paramref name="h"/> and distinct memories.</summary>
     private static List<GuiHistoryStep> History(int n, int w = 64, int h = 40) =>
-        Enumerable.Range(0, n).Select(i => Step(i, GuiProtocol.PcGlmV,
+        Enumerable.Range(0, n).Select(i => Step(i, GuiProtocol.GlmVPc,
             $"Explanation {i}. <|begin_of_box|>left_click(start_box='[{100 + i},{200 + i}]', element_info='b{i}')<|end_of_box|>\nMemory:\n[{{\"step\": {i}}}]",
             new GuiObservation(Png(w, h, (byte)(10 * (i + 1)))))).ToList();
 
@@ -23,7 +22,7 @@ public sealed class PcPromptBuilderTests
     public void Glm41_sends_current_full_size_first_then_the_last_four_halved_oldest_first_then_text()
     {
         var history = History(6, 1280, 800);
-        var message = SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(1280, 800, 250), history)));
+        var message = SingleUser(new Glm41VPcPromptBuilder().Build(Context(Png(1280, 800, 250), history)));
 
         Assert.Equal(6, message.Contents.Count);
         Assert.Equal((1280, 800, (byte)250), Inspect(message.Contents[0]));
@@ -39,7 +38,7 @@ public sealed class PcPromptBuilderTests
     public void Glm41_with_fewer_steps_sends_that_many_images_and_halves_odd_sizes_down()
     {
         var history = History(2, 1281, 801);
-        var message = SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(1281, 801, 250), history)));
+        var message = SingleUser(new Glm41VPcPromptBuilder().Build(Context(Png(1281, 801, 250), history)));
         Assert.Equal(4, message.Contents.Count);
         Assert.Equal((1281, 801, (byte)250), Inspect(message.Contents[0]));
         Assert.Equal((640, 400, (byte)10), Inspect(message.Contents[1]));
@@ -50,7 +49,7 @@ public sealed class PcPromptBuilderTests
     [Fact]
     public void Glm41_first_step_has_one_image_and_no_history_note()
     {
-        var message = SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(64, 40, 9), task: "Mirror the figure")));
+        var message = SingleUser(new Glm41VPcPromptBuilder().Build(Context(Png(64, 40, 9), task: "Mirror the figure")));
         Assert.Equal(2, message.Contents.Count);
         Assert.IsType<DataContent>(message.Contents[0]);
         string text = Assert.IsType<TextContent>(message.Contents[1]).Text;
@@ -61,7 +60,7 @@ public sealed class PcPromptBuilderTests
     [Fact]
     public void Glm41_action_space_and_output_format_are_exact()
     {
-        string text = Text(SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(64, 40, 9)))));
+        string text = Text(SingleUser(new Glm41VPcPromptBuilder().Build(Context(Png(64, 40, 9)))));
         // The action space, verbatim lines from the prompt, each followed by a '# comment' line.
         string[] lines =
         [
@@ -91,11 +90,11 @@ public sealed class PcPromptBuilderTests
     {
         var history = new[]
         {
-            Step(0, GuiProtocol.PcGlmV, Fixture("A-pc-left_click-docs")),
-            Step(1, GuiProtocol.PcGlmV, Fixture("A-pc-type")),
-            Step(2, GuiProtocol.PcGlmV, Fixture("A-pc-right_click")),
+            Step(0, GuiProtocol.GlmVPc, Fixture("A-pc-left_click-docs")),
+            Step(1, GuiProtocol.GlmVPc, Fixture("A-pc-type")),
+            Step(2, GuiProtocol.GlmVPc, Fixture("A-pc-right_click")),
         };
-        string text = Text(SingleUser(new Glm41PcPromptBuilder().Build(Context(Png(64, 40, 9), history))));
+        string text = Text(SingleUser(new Glm41VPcPromptBuilder().Build(Context(Png(64, 40, 9), history))));
         // GLM-4.1V PC history: "History actions:" + "\nstep {i+1}: {action}" + "\nMemory:\n" + memory; the doc's step text is the
         // explanation followed by the call on its own line, box markers removed.
         Assert.Contains(
@@ -115,7 +114,7 @@ public sealed class PcPromptBuilderTests
     public void Glm45_interleaves_history_screenshots_and_puts_the_current_one_last()
     {
         var history = History(6, 1280, 800);
-        var contents = SingleUser(new Glm45PcPromptBuilder().Build(Context(Png(1280, 800, 250), history))).Contents;
+        var contents = SingleUser(new Glm45VPcPromptBuilder().Build(Context(Png(1280, 800, 250), history))).Contents;
 
         // text, (image, text) × 4, image.
         Assert.Equal(10, contents.Count);
@@ -151,14 +150,14 @@ public sealed class PcPromptBuilderTests
     [Fact]
     public void Glm45_with_few_steps_omits_nothing_and_first_step_is_text_then_image()
     {
-        var two = SingleUser(new Glm45PcPromptBuilder().Build(Context(Png(64, 40, 250), History(2)))).Contents;
+        var two = SingleUser(new Glm45VPcPromptBuilder().Build(Context(Png(64, 40, 250), History(2)))).Contents;
         Assert.Equal(6, two.Count);
         Assert.Equal((32, 20, (byte)10), Inspect(two[1]));
         Assert.Equal((32, 20, (byte)20), Inspect(two[3]));
         Assert.Equal((64, 40, (byte)250), Inspect(two[5]));
         Assert.DoesNotContain("Omitted", Text(new ChatMessage(ChatRole.User, two)));
 
-        var first = SingleUser(new Glm45PcPromptBuilder().Build(Context(Png(64, 40, 250)))).Contents;
+        var first = SingleUser(new Glm45VPcPromptBuilder().Build(Context(Png(64, 40, 250)))).Contents;
         Assert.Equal(2, first.Count);
         string text = Assert.IsType<TextContent>(first[0]).Text;
         Assert.Contains("# Historical Actions and Current Memory\nHistory:\nMemory:\n[]\n# Output Format\n", text);
@@ -168,7 +167,7 @@ public sealed class PcPromptBuilderTests
     [Fact]
     public void Glm45_action_space_has_a_call_rule_per_header()
     {
-        string text = Text(SingleUser(new Glm45PcPromptBuilder().Build(Context(Png(64, 40, 1), task: "Rename report.odt"))));
+        string text = Text(SingleUser(new Glm45VPcPromptBuilder().Build(Context(Png(64, 40, 1), task: "Rename report.odt"))));
         // GLM-4.5V PC headers and call rules.
         (string Header, string Rule)[] rules =
         [
@@ -192,7 +191,7 @@ public sealed class PcPromptBuilderTests
             "The coordinates involved are all represented in thousandths (0-999).\n\n# Task:\nRename report.odt\n\n",
             "# Task Platform\nUbuntu\n\n# Action Space\n### ",
             "\n\n# Historical Actions and Current Memory\nHistory:");
-        Assert.Contains("# Task Platform\nDebian 13\n", Text(SingleUser(new Glm45PcPromptBuilder("Debian 13").Build(Context(Png(64, 40, 1))))));
+        Assert.Contains("# Task Platform\nDebian 13\n", Text(SingleUser(new Glm45VPcPromptBuilder("Debian 13").Build(Context(Png(64, 40, 1))))));
     }
 
     [Theory]
@@ -200,14 +199,14 @@ public sealed class PcPromptBuilderTests
     [InlineData("4.5V")]
     public void History_actions_parse_back_to_the_same_action(string version)
     {
-        IGuiPromptBuilder builder = version == "4.1V" ? new Glm41PcPromptBuilder() : new Glm45PcPromptBuilder();
-        var parser = GuiActionParsers.For(GuiProtocol.PcGlmV);
-        var history = FixtureTexts((f, p) => p == "pc").Select((text, i) => Step(i, GuiProtocol.PcGlmV, text)).ToList();
+        IGuiPromptBuilder builder = version == "4.1V" ? new Glm41VPcPromptBuilder() : new Glm45VPcPromptBuilder();
+        var parser = GuiActionParsers.For(GuiProtocol.GlmVPc);
+        var history = FixtureTexts((f, p) => p == "pc").Select((text, i) => Step(i, GuiProtocol.GlmVPc, text)).ToList();
         if (history.Count == 0) Assert.Skip("this fixture set has no PC lines in formats/gui_actions.jsonl");
         string text = Text(SingleUser(builder.Build(Context(Png(64, 40, 1), history))));
         foreach (var step in history.Where(s => s.Action is not null))
         {
-            var parts = GuiPromptText.SplitPc(step.ModelOutput);
+            var parts = GuiOutputText.SplitPc(step.ModelOutput);
             Assert.Contains(version == "4.1V" ? $"\nstep {step.Index + 1}: " : $"\nstep {step.Index + 1}: Screenshot:", text);
             Assert.Contains(version == "4.1V" ? parts.Action : "\nAction: " + parts.Action, text);
             var reparsed = parser.Parse(parts.Action);
@@ -225,7 +224,7 @@ public sealed class PcPromptBuilderTests
             Pc("left_click(start_box='[100,100]')"), Pc("left_click(start_box='[200,200]')"), Pc("type(content='x')"),
             Pc("key(keys='enter')"), Pc("left_click(start_box='[300,300]')"), Pc("DONE()"));
         var executor = new RecordingExecutor(320, 200);
-        var run = await new GuiAgent(client, new Glm41PcPromptBuilder(), executor, new GuiAgentOptions { DelayAfterAction = TimeSpan.Zero }).RunAsync("do it");
+        var run = await new GuiAgent(client, new Glm41VPcPromptBuilder(), executor, new GuiAgentOptions { DelayAfterAction = TimeSpan.Zero }).RunAsync("do it");
 
         Assert.Equal(GuiAgentStatus.Completed, run.Status);
         Assert.Equal(6, client.Requests.Count);

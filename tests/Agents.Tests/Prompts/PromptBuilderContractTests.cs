@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
@@ -16,12 +15,12 @@ public sealed class PromptBuilderContractTests
 
     private static IGuiPromptBuilder Create(string name) => name switch
     {
-        "m41" => new Glm41MobilePromptBuilder(),
-        "m45" => new Glm45MobilePromptBuilder(),
-        "p41" => new Glm41PcPromptBuilder(),
-        "p45" => new Glm45PcPromptBuilder(),
-        "w41" => new Glm41WebPromptBuilder(),
-        "w45" => new Glm45WebPromptBuilder(),
+        "m41" => new Glm41VMobilePromptBuilder(),
+        "m45" => new Glm45VMobilePromptBuilder(),
+        "p41" => new Glm41VPcPromptBuilder(),
+        "p45" => new Glm45VPcPromptBuilder(),
+        "w41" => new Glm41VWebPromptBuilder(),
+        "w45" => new Glm45VWebPromptBuilder(),
         "ag-zh" => new AutoGlmPhonePromptBuilder(),
         "ag-en" => new AutoGlmPhonePromptBuilder(AutoGlmLanguage.English),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
@@ -33,14 +32,14 @@ public sealed class PromptBuilderContractTests
         var builder = Create(name);
         var expected = name[0] switch
         {
-            'm' => GuiProtocol.MobileGlmV,
-            'p' => GuiProtocol.PcGlmV,
-            'w' => GuiProtocol.WebGlmV,
+            'm' => GuiProtocol.GlmVMobile,
+            'p' => GuiProtocol.GlmVPc,
+            'w' => GuiProtocol.GlmVWeb,
             _ => GuiProtocol.AutoGlmPhone,
         };
         Assert.Equal(expected, builder.Protocol);
         Assert.Equal(expected, GuiActionParsers.For(builder.Protocol).Protocol);
-        Assert.Equal(expected == GuiProtocol.WebGlmV, builder.UsesSetOfMarks);
+        Assert.Equal(expected == GuiProtocol.GlmVWeb, builder.UsesSetOfMarks);
     }
 
     [Theory, MemberData(nameof(GlmV))]

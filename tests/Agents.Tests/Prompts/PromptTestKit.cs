@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 using SkiaSharp;

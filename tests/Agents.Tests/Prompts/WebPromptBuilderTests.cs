@@ -1,7 +1,6 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Extensions.AI;
 using static Glm4vSK.Agents.Tests.Prompts.PromptTestKit;
@@ -13,7 +12,7 @@ public sealed class WebPromptBuilderTests
 {
     public static TheoryData<string> Builders() => new("4.1V", "4.5V");
 
-    private static IGuiPromptBuilder Builder(string version) => version == "4.1V" ? new Glm41WebPromptBuilder() : new Glm45WebPromptBuilder();
+    private static IGuiPromptBuilder Builder(string version) => version == "4.1V" ? new Glm41VWebPromptBuilder() : new Glm45VWebPromptBuilder();
 
     private static readonly GuiElement[] Elements =
     [
@@ -37,7 +36,7 @@ public sealed class WebPromptBuilderTests
     {
         var builder = Builder(version);
         Assert.True(builder.UsesSetOfMarks);
-        Assert.Equal(GuiProtocol.WebGlmV, builder.Protocol);
+        Assert.Equal(GuiProtocol.GlmVWeb, builder.Protocol);
         var message = SingleUser(builder.Build(WebContext()));
         Assert.Equal(2, message.Contents.Count);
         Assert.Equal((1280, 800, (byte)66), Inspect(message.Contents[0]));
@@ -56,7 +55,7 @@ public sealed class WebPromptBuilderTests
             "Wait", "\"Wait\"", "GoBack", "\"GoBack\"", "Bing", "\"Bing\"",
             "ANSWER; <content>The content of the answer</content>", "\"ANSWER; <content>Guatemala</content>\"",
             "Key; [The key name]", "\"Key; [Return]\"");
-        var parser = GuiActionParsers.For(GuiProtocol.WebGlmV);
+        var parser = GuiActionParsers.For(GuiProtocol.GlmVWeb);
         (string Example, GuiActionKind Kind)[] examples =
         [
             ("Click [1]", GuiActionKind.Click), ("Type [2]; [5$]", GuiActionKind.TypeText), ("Scroll [6]; [up]", GuiActionKind.Scroll),
@@ -78,7 +77,7 @@ public sealed class WebPromptBuilderTests
     [Fact]
     public void Glm41_prompt_has_sections_a_to_e_and_ends_with_the_observation_line()
     {
-        string text = Text(SingleUser(new Glm41WebPromptBuilder().Build(WebContext([Step(0, GuiProtocol.WebGlmV, Fixture("A-web-type"))]))));
+        string text = Text(SingleUser(new Glm41VWebPromptBuilder().Build(WebContext([Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-type"))]))));
         InOrder(text,
             "\"Provide a recipe for vegetarian lasagna\", Please interact with https://www.allrecipes.com/ and get the answer.",
             "\nA. ", "Provide a recipe for vegetarian lasagna",
@@ -96,7 +95,7 @@ public sealed class WebPromptBuilderTests
     [Fact]
     public void Glm45_prompt_has_the_sections_and_the_current_time()
     {
-        string text = Text(SingleUser(new Glm45WebPromptBuilder().Build(WebContext([Step(0, GuiProtocol.WebGlmV, Fixture("A-web-answer"))]))));
+        string text = Text(SingleUser(new Glm45VWebPromptBuilder().Build(WebContext([Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-answer"))]))));
         InOrder(text,
             "(0-999).\n\n# Task:\nProvide a recipe for vegetarian lasagna, Please interact with https://www.allrecipes.com/ and get the answer. The current time is 2025-07-26, 10:00 AM.\n\n",
             "# Task Platform\nWeb\n\n",
@@ -117,15 +116,15 @@ public sealed class WebPromptBuilderTests
     public void Glm45_time_is_formatted_like_strftime_I_00_p(int y, int mo, int d, int h, int mi, string expected)
     {
         var now = new DateTimeOffset(y, mo, d, h, mi, 0, TimeSpan.FromHours(-5));
-        Assert.Equal(expected, Glm45WebPromptBuilder.FormatTime(now));
+        Assert.Equal(expected, Glm45VWebPromptBuilder.FormatTime(now));
         var context = new GuiPromptContext { Task = "t", Current = new(Png(8, 8, 1)), Now = now, WebsiteUrl = "u" };
-        Assert.Contains($"The current time is {expected}.", Text(SingleUser(new Glm45WebPromptBuilder().Build(context))));
+        Assert.Contains($"The current time is {expected}.", Text(SingleUser(new Glm45VWebPromptBuilder().Build(context))));
     }
 
     [Theory, MemberData(nameof(Builders))]
     public void History_shows_the_last_15_steps_numbered_from_zero(string version)
     {
-        var history = Enumerable.Range(0, 20).Select(i => Step(i, GuiProtocol.WebGlmV,
+        var history = Enumerable.Range(0, 20).Select(i => Step(i, GuiProtocol.GlmVWeb,
             $"Thought: thought-{i:00}\nAction: Scroll [WINDOW]; [down]\nMemory_Updated: {{\"seen\": {i}}}")).ToList();
         string text = Text(SingleUser(Builder(version).Build(WebContext(history))));
         for (int i = 0; i < 5; i++) Assert.DoesNotContain($"thought-{i:00}", text);
@@ -140,8 +139,8 @@ public sealed class WebPromptBuilderTests
     {
         var history = new[]
         {
-            Step(0, GuiProtocol.WebGlmV, Fixture("A-web-click"), outcome: GuiActionOutcome.Failure("element 9 is not on the page")),
-            Step(1, GuiProtocol.WebGlmV, "<think>SECRET-THOUGHT</think>I do not know.", outcome: GuiActionOutcome.Failure("The answer could not be parsed: no 'Action:'")),
+            Step(0, GuiProtocol.GlmVWeb, Fixture("A-web-click"), outcome: GuiActionOutcome.Failure("element 9 is not on the page")),
+            Step(1, GuiProtocol.GlmVWeb, "<think>SECRET-THOUGHT</think>I do not know.", outcome: GuiActionOutcome.Failure("The answer could not be parsed: no 'Action:'")),
         };
         string text = Text(SingleUser(Builder(version).Build(WebContext(history, initialMemory: "{\"user\": \"bob\"}"))));
         Assert.Contains("\n0.Thought:The task is to find a specific GitHub repository. I need to use the search bar to start the search. The search bar is labeled 9.\tAction:Click [9]\tObservation:element 9 is not on the page\n", text);
@@ -165,14 +164,14 @@ public sealed class WebPromptBuilderTests
     [Theory, MemberData(nameof(Builders))]
     public void History_actions_parse_back_to_the_same_action(string version)
     {
-        var parser = GuiActionParsers.For(GuiProtocol.WebGlmV);
-        var history = FixtureTexts((f, p) => p == "web").Select((text, i) => Step(i, GuiProtocol.WebGlmV, text)).ToList();
+        var parser = GuiActionParsers.For(GuiProtocol.GlmVWeb);
+        var history = FixtureTexts((f, p) => p == "web").Select((text, i) => Step(i, GuiProtocol.GlmVWeb, text)).ToList();
         if (history.Count == 0) Assert.Skip("this fixture set has no web lines in formats/gui_actions.jsonl");
         string text = Text(SingleUser(Builder(version).Build(WebContext(history))));
         foreach (var step in history)
         {
             Assert.NotNull(step.Action);
-            var parts = GuiPromptText.SplitWeb(step.ModelOutput);
+            var parts = GuiOutputText.SplitWeb(step.ModelOutput);
             Assert.Contains($"\n{step.Index}.Thought:{parts.Thought}\tAction:{parts.Action}\tObservation:Success\n", text);
             var reparsed = parser.Parse($"Thought: {parts.Thought}\nAction: {parts.Action}\nMemory_Updated: {parts.Memory}");
             Assert.True(reparsed.IsSuccess, reparsed.Reason);

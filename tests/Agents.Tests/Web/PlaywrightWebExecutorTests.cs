@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
-using Glm4vSK.Agents.Protocols;
 using Glm4vSK.Agents.Screens;
 using Glm4vSK.Agents.Web;
 
@@ -11,10 +10,10 @@ public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassF
     private PlaywrightWebExecutor Executor => browser.Executor;
 
     private static GuiAction Web(string action) =>
-        WebGlmVParser.Instance.Parse($"Thought: test\nAction: {action}\nMemory_Updated: {{}}").Action ?? throw new InvalidOperationException(action);
+        GlmVWebParser.Instance.Parse($"Thought: test\nAction: {action}\nMemory_Updated: {{}}").Action ?? throw new InvalidOperationException(action);
 
     private static GuiAction Pc(string call) =>
-        PcGlmVParser.Instance.Parse($"Go. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]").Action ?? throw new InvalidOperationException(call);
+        GlmVPcParser.Instance.Parse($"Go. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]").Action ?? throw new InvalidOperationException(call);
 
     private static GuiElement Find(GuiObservation o, string tag, string text) =>
         o.Elements.Single(e => e.Tag == tag && e.Text == text);
@@ -90,7 +89,7 @@ public sealed class PlaywrightWebExecutorTests(BrowserFixture browser) : IClassF
         // A mobile-style input_text at the field's box (thousandths of the screenshot).
         var (x1, y1) = (pw.Bounds.X / 1000 * 1000, pw.Bounds.Y / 700 * 1000);
         var (x2, y2) = ((pw.Bounds.X + pw.Bounds.Width) / 1000 * 1000, (pw.Bounds.Y + pw.Bounds.Height) / 700 * 1000);
-        var mobile = MobileGlmVParser.Instance.Parse(
+        var mobile = GlmVMobileParser.Instance.Parse(
             $"Memory: None\nReason: r\nAction: {{\"action_type\": \"input_text\", \"text\": \"x\", \"box_2d\": [[{(int)x1},{(int)y1},{(int)x2},{(int)y2}]], \"override\": true}}").Action!;
         Assert.Equal("typing into a password field", await Executor.GetSensitivityAsync(mobile, o));
         // PC type() has no point: the focused element decides.

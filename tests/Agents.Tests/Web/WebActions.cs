@@ -1,5 +1,4 @@
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats.Gui;
 
 namespace Glm4vSK.Agents.Tests.Web;
 
@@ -8,15 +7,15 @@ internal static class WebActions
 {
     /// <summary>A GLM-V web answer (<c>Thought / Action / Memory_Updated</c>) with <paramref name="action"/>.</summary>
     public static GuiAction WebAction(string action) =>
-        Parse(WebGlmVParser.Instance, $"Thought: This is the next step of the test task.\nAction: {action}\nMemory_Updated: {{}}");
+        Parse(GlmVWebParser.Instance, $"Thought: This is the next step of the test task.\nAction: {action}\nMemory_Updated: {{}}");
 
     /// <summary>A GLM-V PC answer with <paramref name="call"/> in the box.</summary>
     public static GuiAction PcAction(string call) =>
-        Parse(PcGlmVParser.Instance, $"<think>Next step.</think><answer>I act on the page. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]</answer>");
+        Parse(GlmVPcParser.Instance, $"<think>Next step.</think><answer>I act on the page. <|begin_of_box|>{call}<|end_of_box|>\nMemory:\n[]</answer>");
 
     /// <summary>A GLM-V mobile answer with the action dict <paramref name="json"/>.</summary>
     public static GuiAction MobileAction(string json) =>
-        Parse(MobileGlmVParser.Instance, $"Memory: None\nReason: Next step of the test.\nAction: <|begin_of_box|>{json}<|end_of_box|>");
+        Parse(GlmVMobileParser.Instance, $"Memory: None\nReason: Next step of the test.\nAction: <|begin_of_box|>{json}<|end_of_box|>");
 
     /// <summary>An AutoGLM-Phone answer with <paramref name="call"/>.</summary>
     public static GuiAction AutoGlmAction(string call) =>

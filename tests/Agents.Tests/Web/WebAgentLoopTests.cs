@@ -56,7 +56,7 @@ public sealed class WebAgentLoopTests(BrowserFixture browser) : IClassFixture<Br
             WebsiteUrl = browser.Site.BaseUri.ToString(),
             OnStep = async (step, _) => await checks[step.Index](),
         };
-        var agent = new GuiAgent(client, new Glm45WebPromptBuilder(), browser.Executor, options);
+        var agent = new GuiAgent(client, new Glm45VWebPromptBuilder(), browser.Executor, options);
         var run = await agent.RunAsync("Add an item to the cart, search for red shoes, press the deep button and report the search status.");
 
         Assert.Equal(GuiAgentStatus.Completed, run.Status);
@@ -102,7 +102,7 @@ public sealed class WebAgentLoopTests(BrowserFixture browser) : IClassFixture<Br
             DelayAfterAction = TimeSpan.Zero,
             ConfirmSensitiveAction = (r, _) => { asked = r; return ValueTask.FromResult(false); },
         };
-        var run = await new GuiAgent(client, new Glm45WebPromptBuilder(), browser.Executor, options).RunAsync("log in");
+        var run = await new GuiAgent(client, new Glm45VWebPromptBuilder(), browser.Executor, options).RunAsync("log in");
         Assert.Equal(GuiAgentStatus.Declined, run.Status);
         Assert.Equal("typing into a password field", asked!.Reason);
         Assert.Equal("", await page.InputValueAsync("#pw"));

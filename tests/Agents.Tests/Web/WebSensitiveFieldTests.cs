@@ -1,3 +1,4 @@
+using Glm4vSK.Formats.Gui;
 using System.Globalization;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
@@ -38,7 +39,7 @@ public sealed class WebSensitiveFieldTests(BrowserFixture fixture) : IClassFixtu
     }
 
     /// <summary>A mobile <c>input_text</c> into <paramref name="field"/>'s box (no focus needed: the point decides).</summary>
-    private static async Task<Actions.GuiAction> MobileInputAsync(ILocator field, GuiObservation o, string text)
+    private static async Task<GuiAction> MobileInputAsync(ILocator field, GuiObservation o, string text)
     {
         var b = await field.BoundingBoxAsync() ?? throw new InvalidOperationException("the field is not visible");
         double w = o.Screenshot.Width, h = o.Screenshot.Height;
@@ -179,7 +180,7 @@ public sealed class WebSensitiveFieldTests(BrowserFixture fixture) : IClassFixtu
             ConfirmSensitiveAction = (r, _) => { asked = r; return ValueTask.FromResult(false); },
         };
 
-        var run = await new GuiAgent(client, new Glm45PcPromptBuilder(), Executor, options).RunAsync("log in with password hunter2");
+        var run = await new GuiAgent(client, new Glm45VPcPromptBuilder(), Executor, options).RunAsync("log in with password hunter2");
 
         Assert.Equal(GuiAgentStatus.Declined, run.Status);
         Assert.True(run.Steps[0].Executed && run.Steps[0].Outcome!.Succeeded, run.Steps[0].Outcome?.Message);

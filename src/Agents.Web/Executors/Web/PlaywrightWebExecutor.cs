@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Screens;
 using Microsoft.Playwright;
@@ -371,8 +371,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
             case GuiActionKind.Key:
             {
-                string? keys = action.GetString("key") ?? action.GetString("keys") ?? action.GetString("text")
-                    ?? (action.Type == "keyboard_enter" ? "Enter" : null);
+                string? keys = action.Keys;
                 if (!PlaywrightKeys.TryTranslate(keys, out var presses, out string? error)) return Fail(error!);
                 foreach (string press in presses)
                     await page.Keyboard.PressAsync(press).WaitAsync(ct).ConfigureAwait(false);
@@ -430,9 +429,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
     private async Task<(GuiActionOutcome Outcome, bool Settle)> TypeAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
     {
-        string? text = action.GetString("content") ?? action.GetString("text");
+        string? text = action.Text;
         if (text is null) return (GuiActionOutcome.Failure($"{action.Name} needs the text to type"), false);
-        bool labelled = action.Args.ContainsKey("label");
+        bool labelled = action.Label is not null;
         bool clear, enter;
         string where;
         SetOfMarks.ElementInfo? info = null;
@@ -453,15 +452,15 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
             }
             await page.Mouse.ClickAsync((float)target.X, (float)target.Y).WaitAsync(ct).ConfigureAwait(false);
             // WebVoyager clears the field and presses Enter; mobile input_text clears only with override=True.
-            clear = labelled || (action.Args.TryGetValue("override", out object? o) && o is true);
-            enter = labelled || action.Protocol == GuiProtocol.MobileGlmV;
+            clear = action.ReplaceText;
+            enter = action.PressEnter;
             where = target.Describe(info);
         }
         else
         {
-            // PC type: into whatever has focus, no click; AutoGLM's Type replaces the field's text.
-            clear = action.Protocol == GuiProtocol.AutoGlmPhone;
-            enter = false;
+            // PC and AutoGLM type: into whatever has focus, no click.
+            clear = action.ReplaceText;
+            enter = action.PressEnter;
             where = "the focused element";
         }
 
@@ -494,17 +493,15 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
     private async Task<GuiActionOutcome> ScrollAsync(IPage page, GuiAction action, GuiObservation observation, CancellationToken ct)
     {
-        string? direction = action.Direction?.ToLowerInvariant();
-        if (direction is not ("up" or "down"))
-            return GuiActionOutcome.Failure($"{action.Name} needs the direction up or down (got '{action.Direction}')");
+        if (action.Direction is not (GuiDirection.Up or GuiDirection.Down))
+            return GuiActionOutcome.Failure($"{action.Name} needs the direction up or down");
+        string direction = action.Direction == GuiDirection.Down ? "down" : "up";
         int sign = direction == "down" ? 1 : -1;
 
-        if (action.Args.TryGetValue("target", out object? target))
+        if (action.Label is int label)
         {
-            // Web: Scroll [WINDOW|n]; [up|down].
-            if (target is "WINDOW")
-                return DescribeScroll(await RunScrollScriptAsync(page, 0, 0, element: false, sign, ScrollPixelsOrNull, ct).ConfigureAwait(false), direction, null);
-            if (!TryResolveLabel(target, observation, page, out var at, out string? failure)) return GuiActionOutcome.Failure(failure!);
+            // Web: Scroll [n]; [up|down] (Scroll [WINDOW] has no label and scrolls the window below).
+            if (!TryResolveLabel(label, observation, page, out var at, out string? failure)) return GuiActionOutcome.Failure(failure!);
             return DescribeScroll(await RunScrollScriptAsync(page, at.X, at.Y, element: true, sign, ScrollPixelsOrNull, ct).ConfigureAwait(false), direction, at.Label);
         }
 
@@ -512,8 +509,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         {
             // PC: scroll(start_box, direction, step) = step wheel clicks at the point.
             var at = ToViewport(point, observation, page);
-            long clicks = action.Args.TryGetValue("step", out object? step) && step is long n && n > 0 ? n : _options.ScrollClicksDefault;
-            clicks = Math.Min(clicks, 100);
+            int clicks = Math.Min(action.Steps ?? _options.ScrollClicksDefault, MaxWheelClicks);
             await WheelAsync(page, at, 0, sign * clicks * _options.WheelClickPixels, ct).ConfigureAwait(false);
             return GuiActionOutcome.Success($"scrolled {direction} {clicks} wheel clicks at {Pt(at)}");
         }
@@ -535,12 +531,12 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
         else
         {
             double amount = (_options.ScrollPixels > 0 ? _options.ScrollPixels : Math.Round(viewport.Height * 2 / 3.0));
-            (dx, dy) = action.Direction?.ToLowerInvariant() switch
+            (dx, dy) = action.Direction switch
             {
-                "up" => (0, amount),
-                "down" => (0, -amount),
-                "left" => (amount, 0),
-                "right" => (-amount, 0),
+                GuiDirection.Up => (0, amount),
+                GuiDirection.Down => (0, -amount),
+                GuiDirection.Left => (amount, 0),
+                GuiDirection.Right => (-amount, 0),
                 _ => (double.NaN, double.NaN),
             };
             if (double.IsNaN(dx)) return GuiActionOutcome.Failure($"{action.Name} needs a direction (up, down, left or right)");
@@ -555,19 +551,11 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     /// <summary>How long a long press holds the button.</summary>
     private static readonly TimeSpan LongPressDuration = TimeSpan.FromMilliseconds(800);
 
-    /// <summary>The action's own duration (AutoGLM <c>Wait(duration="2 seconds")</c>, at most 60 s) or <see cref="WebExecutorOptions.WaitDuration"/>.</summary>
-    private TimeSpan WaitDuration(GuiAction action)
-    {
-        string? d = action.GetString("duration");
-        if (d is not null)
-        {
-            string number = d.Replace("seconds", "", StringComparison.OrdinalIgnoreCase).Replace("second", "", StringComparison.OrdinalIgnoreCase)
-                .Replace("s", "", StringComparison.OrdinalIgnoreCase).Trim();
-            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
-                return TimeSpan.FromSeconds(Math.Min(seconds, 60));
-        }
-        return _options.WaitDuration;
-    }
+    /// <summary>The action's own duration (AutoGLM <c>Wait(duration="2 seconds")</c>, read by <see cref="GuiWait"/>) or <see cref="WebExecutorOptions.WaitDuration"/>.</summary>
+    private TimeSpan WaitDuration(GuiAction action) => action.Duration ?? _options.WaitDuration;
+
+    /// <summary>The most wheel clicks one scroll sends, whatever the model asks for.</summary>
+    private const int MaxWheelClicks = 100;
 
     private int? ScrollPixelsOrNull => _options.ScrollPixels > 0 ? _options.ScrollPixels : null;
 
@@ -624,7 +612,7 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     private async ValueTask<string?> SensitivityOfTypingAsync(GuiAction action, GuiObservation observation, CancellationToken cancellationToken)
     {
         var page = Page;
-        if (action.Args.ContainsKey("label") || action.Point is not null)
+        if (action.Label is not null || action.Point is not null)
         {
             if (!TryResolveTarget(action, observation, page, out var target, out _)) return null;
             var info = await InfoAtAsync(page, target.X, target.Y, retarget: false, cancellationToken).ConfigureAwait(false);
@@ -742,17 +730,17 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
     }
 
     private static GuiElement? FindLabelled(GuiAction action, GuiObservation observation) =>
-        action.Args.TryGetValue("label", out object? l) && l is long n && n is >= 0 and <= int.MaxValue ? observation.FindElement((int)n) : null;
+        action.Label is int label ? observation.FindElement(label) : null;
 
     private static bool TryResolveTarget(GuiAction action, GuiObservation observation, IPage page, out Target target, out string? failure) =>
-        action.Args.TryGetValue("label", out object? label)
+        action.Label is int label
             ? TryResolveLabel(label, observation, page, out target, out failure)
             : TryResolvePoint(action, observation, page, out target, out failure);
 
-    private static bool TryResolveLabel(object? label, GuiObservation observation, IPage page, out Target target, out string? failure)
+    private static bool TryResolveLabel(int label, GuiObservation observation, IPage page, out Target target, out string? failure)
     {
         target = default;
-        var element = label is long n && n is >= 0 and <= int.MaxValue ? observation.FindElement((int)n) : null;
+        var element = observation.FindElement(label);
         if (element is null)
         {
             string known = observation.Elements.Count == 0

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 using SkiaSharp;
 
@@ -202,14 +202,14 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
             case GuiActionKind.NavigateHome:
                 return await InputAsync(ct, "pressed Home", "keyevent", "KEYCODE_HOME").ConfigureAwait(false);
             case GuiActionKind.OpenApp:
-                return await LaunchAsync(action.GetString("app") ?? action.GetString("app_name"), ct).ConfigureAwait(false);
+                return await LaunchAsync(action.App, ct).ConfigureAwait(false);
             case GuiActionKind.TypeText:
                 return await TypeAsync(action, width, height, ct).ConfigureAwait(false);
             case GuiActionKind.Key:
                 return await KeyAsync(action, ct).ConfigureAwait(false);
             case GuiActionKind.Wait:
             {
-                var duration = ParseWait(action.GetString("duration"));
+                var duration = action.Duration ?? _options.WaitDuration;
                 await Task.Delay(duration, ct).ConfigureAwait(false);
                 return GuiActionOutcome.Success($"waited {duration.TotalSeconds:0.###} s");
             }
@@ -238,22 +238,19 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
         {
             // GLM-V mobile: the finger moves in `direction` across the middle 60% of the box (or of the screen).
             double left = 0, top = 0, right = width, bottom = height;
-            if (TryReadBox(action.Args.GetValueOrDefault("box_2d"), out var a, out var b))
+            if (action.Box is { } box)
             {
-                var p = a.ToPixels(width, height);
-                var q = b.ToPixels(width, height);
-                (left, top, right, bottom) = (Math.Min(p.X, q.X), Math.Min(p.Y, q.Y), Math.Max(p.X, q.X), Math.Max(p.Y, q.Y));
+                var (p, q) = box.ToPixels(width, height);
+                (left, top, right, bottom) = (p.X, p.Y, q.X, q.Y);
             }
             double cx = (left + right) / 2, cy = (top + bottom) / 2, dx = (right - left) * 0.3, dy = (bottom - top) * 0.3;
-            (double sx, double sy, double ex, double ey) = direction.ToLowerInvariant() switch
+            (double sx, double sy, double ex, double ey) = direction switch
             {
-                "up" => (cx, cy + dy, cx, cy - dy),
-                "down" => (cx, cy - dy, cx, cy + dy),
-                "left" => (cx + dx, cy, cx - dx, cy),
-                "right" => (cx - dx, cy, cx + dx, cy),
-                _ => (double.NaN, 0, 0, 0),
+                GuiDirection.Up => (cx, cy + dy, cx, cy - dy),
+                GuiDirection.Down => (cx, cy - dy, cx, cy + dy),
+                GuiDirection.Left => (cx + dx, cy, cx - dx, cy),
+                _ => (cx - dx, cy, cx + dx, cy),
             };
-            if (double.IsNaN(sx)) return GuiActionOutcome.Failure($"Unknown swipe direction '{direction}' (expected up, down, left or right).");
             (x1, y1) = (Clamp(sx, width), Clamp(sy, height));
             (x2, y2) = (Clamp(ex, width), Clamp(ey, height));
         }
@@ -297,13 +294,12 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
 
     private async Task<GuiActionOutcome> TypeAsync(GuiAction action, int width, int height, CancellationToken ct)
     {
-        string text = action.GetString("text") ?? action.GetString("content") ?? "";
-        bool mobile = action.Protocol == GuiProtocol.MobileGlmV;
-        // AutoGLM's Type always replaces the field's text; GLM-V mobile input_text replaces it when override is true.
-        bool clear = mobile ? action.Args.GetValueOrDefault("override") is true : action.Protocol == GuiProtocol.AutoGlmPhone;
+        string text = action.Text ?? "";
+        bool clear = action.ReplaceText;
         var done = new List<string>();
 
-        if (mobile && action.Point is not null)
+        // GLM-V mobile input_text names the field: focus it first. AutoGLM types into the focused field.
+        if (action.Point is not null)
         {
             TryPixels(action.Point, width, height, out int x, out int y);
             var tap = await InputAsync(ct, "", "tap", Str(x), Str(y)).ConfigureAwait(false);
@@ -336,7 +332,7 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
         if (clear) done.Add("cleared the field");
         done.Add($"typed \"{text}\"");
 
-        if (mobile && _options.PressEnterAfterInputText)
+        if (action.PressEnter && _options.PressEnterAfterInputText)
         {
             var enter = await InputAsync(ct, "", "keyevent", "66").ConfigureAwait(false);
             if (!enter.Succeeded) return enter;
@@ -408,8 +404,7 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
 
     private async Task<GuiActionOutcome> KeyAsync(GuiAction action, CancellationToken ct)
     {
-        if (action.Type == "keyboard_enter") return await InputAsync(ct, "pressed Enter", "keyevent", "66").ConfigureAwait(false);
-        string? key = action.GetString("keys") ?? action.GetString("key");
+        string? key = action.Keys;
         string? code = key?.Trim().ToLowerInvariant() switch
         {
             "enter" or "return" => "66",
@@ -460,27 +455,6 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
 
     private static int Clamp(double v, int size) => double.IsNaN(v) ? 0 : (int)Math.Clamp(Math.Truncate(v), 0, size - 1);
 
-    private static bool TryReadBox(object? value, out GuiPoint topLeft, out GuiPoint bottomRight)
-    {
-        topLeft = bottomRight = default;
-        if (value is not List<object?> { Count: 1 } outer || outer[0] is not List<object?> { Count: 4 } box || !box.All(v => v is long or double))
-            return false;
-        double At(int i) => Convert.ToDouble(box[i], CultureInfo.InvariantCulture);
-        topLeft = new GuiPoint(At(0), At(1));
-        bottomRight = new GuiPoint(At(2), At(3));
-        return true;
-    }
-
-    /// <summary>AutoGLM's <c>duration="x seconds"</c>; 1 second when absent or unreadable.</summary>
-    internal static TimeSpan ParseWait(string? duration)
-    {
-        if (duration is null) return TimeSpan.FromSeconds(1);
-        var m = WaitRegex().Match(duration);
-        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds))
-            return TimeSpan.FromSeconds(1);
-        return TimeSpan.FromSeconds(Math.Max(0, seconds));
-    }
-
     private static Task Delay(TimeSpan delay, CancellationToken ct) => delay > TimeSpan.Zero ? Task.Delay(delay, ct) : Task.CompletedTask;
 
     private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
@@ -505,6 +479,4 @@ public sealed partial class AdbDeviceExecutor : IGuiExecutor
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")]
     private static partial Regex PackageRegex();
 
-    [GeneratedRegex(@"^\s*([-+]?\d+(?:\.\d+)?|[-+]?\.\d+)\s*(?:s|sec|secs|second|seconds)?\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex WaitRegex();
 }

@@ -52,6 +52,9 @@ public sealed class AdbExecutorOptions
     /// </summary>
     public TimeSpan TextInputDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a wait without a duration of its own lasts (GLM-V mobile <c>wait</c>). Default 1 s (AutoGLM's default).</summary>
+    public TimeSpan WaitDuration { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The pause between the two taps of a double tap. Default 100 ms (AutoGLM).</summary>
     public TimeSpan DoubleTapInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

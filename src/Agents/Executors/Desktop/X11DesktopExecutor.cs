@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Glm4vSK.Agents.Screens;
 
 namespace Glm4vSK.Agents.Executors;
@@ -186,7 +186,7 @@ public sealed class X11DesktopExecutor : IGuiExecutor
 
             case GuiActionKind.TypeText:
             {
-                string? text = action.GetString("content") ?? action.GetString("text");
+                string? text = action.Text;
                 if (text is null) return XdotoolPlan.Refuse($"{name} needs the text to type (content='...')");
                 string[] typeArgs = ["type", "--delay", S(_options.TypeDelayMs), "--", text];
                 // PC type has no point: the text goes to the window under the pointer. Other protocols' typing
@@ -198,7 +198,7 @@ public sealed class X11DesktopExecutor : IGuiExecutor
 
             case GuiActionKind.Key:
             {
-                string? keys = action.GetString("keys") ?? action.GetString("key") ?? action.GetString("text");
+                string? keys = action.Keys;
                 if (!XdotoolKeys.TryTranslate(keys, out var keystrokes, out string? error)) return XdotoolPlan.Refuse(error!);
                 return XdotoolPlan.Run($"pressed {keys}", ["key", "--", .. keystrokes]);
             }
@@ -206,17 +206,19 @@ public sealed class X11DesktopExecutor : IGuiExecutor
             case GuiActionKind.Scroll:
             {
                 if (start is null) return XdotoolPlan.Refuse($"{name} needs a point (start_box='[x,y]') on the desktop");
-                string? direction = action.Direction?.ToLowerInvariant();
-                string? button = direction switch { "up" => "4", "down" => "5", "left" => "6", "right" => "7", _ => null };
-                if (button is null) return XdotoolPlan.Refuse($"{name} needs direction='up' or 'down' (got '{action.Direction}')");
-                long clicks = action.Args.TryGetValue("step", out object? step) && step is long n ? n : _options.ScrollClicksDefault;
-                clicks = Math.Clamp(clicks, 1, _options.MaxScrollClicks);
+                string? button = action.Direction switch { GuiDirection.Up => "4", GuiDirection.Down => "5", GuiDirection.Left => "6", GuiDirection.Right => "7", _ => null };
+                if (button is null) return XdotoolPlan.Refuse($"{name} needs direction='up' or 'down'");
+                int clicks = Math.Clamp(action.Steps ?? _options.ScrollClicksDefault, 1, _options.MaxScrollClicks);
+                string direction = action.Direction!.Value.ToString().ToLowerInvariant();
                 return XdotoolPlan.Run($"scrolled {direction} {clicks} clicks at ({start.Value.X}, {start.Value.Y})",
-                    [.. MoveTo(start.Value), "click", "--repeat", S((int)clicks), "--delay", "30", button]);
+                    [.. MoveTo(start.Value), "click", "--repeat", S(clicks), "--delay", "30", button]);
             }
 
             case GuiActionKind.Wait:
-                return XdotoolPlan.Delay($"waited {_options.WaitDuration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s", _options.WaitDuration);
+            {
+                var wait = action.Duration ?? _options.WaitDuration;
+                return XdotoolPlan.Delay($"waited {wait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s", wait);
+            }
 
             case GuiActionKind.LongPress or GuiActionKind.Swipe or GuiActionKind.NavigateHome or GuiActionKind.NavigateBack
                 or GuiActionKind.OpenApp or GuiActionKind.Search:

@@ -1,6 +1,5 @@
-using Glm4vSK.Agents.Actions;
 
-namespace Glm4vSK.Agents.Protocols;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>Turns one raw model answer into a typed GUI action. Never throws for malformed model output.</summary>
 public interface IGuiActionParser

@@ -1,7 +1,6 @@
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats.Gui;
 
-namespace Glm4vSK.Agents.Tests;
+namespace Glm4vSK.Formats.Tests.Gui;
 
 /// <summary>Edge cases beyond the fixture vectors.</summary>
 public sealed class GuiActionParserTests
@@ -25,9 +24,9 @@ public sealed class GuiActionParserTests
     }
 
     [Theory]
-    [InlineData(GuiProtocol.MobileGlmV)]
-    [InlineData(GuiProtocol.PcGlmV)]
-    [InlineData(GuiProtocol.WebGlmV)]
+    [InlineData(GuiProtocol.GlmVMobile)]
+    [InlineData(GuiProtocol.GlmVPc)]
+    [InlineData(GuiProtocol.GlmVWeb)]
     [InlineData(GuiProtocol.AutoGlmPhone)]
     public void Garbage_and_truncated_think_are_rejected_never_thrown(GuiProtocol protocol)
     {
@@ -39,7 +38,7 @@ public sealed class GuiActionParserTests
     [Fact]
     public void Mobile_accepts_json_names_spacing_and_leading_zeros()
     {
-        var a = Ok(GuiProtocol.MobileGlmV, "Memory: None\nReason: r\nAction: {'action_type': 'input_text', 'text': 'x', 'override': false, 'box_2d': [[ 010, 020 , 030,040 ]]}</answer>");
+        var a = Ok(GuiProtocol.GlmVMobile, "Memory: None\nReason: r\nAction: {'action_type': 'input_text', 'text': 'x', 'override': false, 'box_2d': [[ 010, 020 , 030,040 ]]}</answer>");
         Assert.Equal(GuiActionKind.TypeText, a.Kind);
         Assert.Equal(new GuiPoint(20, 30), a.Point);
         Assert.Equal("{\"text\":\"x\",\"override\":false,\"box_2d\":[[10,20,30,40]]}", Js.Of(a.ArgsToJson()));
@@ -50,17 +49,17 @@ public sealed class GuiActionParserTests
     public void Mobile_reads_an_escaped_lone_surrogate_as_json_loads_does()
     {
         // System.Text.Json will not read "\ud800" as a string; Python keeps it, and the parser must not throw.
-        var a = Parse(GuiProtocol.MobileGlmV, "Memory: m Reason: r Action: {\"action_type\": \"answer\", \"text\": \"\\ud800!\"}").Action;
+        var a = Parse(GuiProtocol.GlmVMobile, "Memory: m Reason: r Action: {\"action_type\": \"answer\", \"text\": \"\\ud800!\"}").Action;
         Assert.NotNull(a);
-        Assert.Equal("\ud800!", a.GetString("text"));
+        Assert.Equal("\ud800!", a.Message);
     }
 
     [Fact]
     public void Mobile_swipe_with_box_has_a_point()
     {
-        var a = Ok(GuiProtocol.MobileGlmV, "Memory: m Reason: r Action: {\"action_type\": \"swipe\", \"direction\": \"left\", \"box_2d\": [[0,0,100,200]]}");
+        var a = Ok(GuiProtocol.GlmVMobile, "Memory: m Reason: r Action: {\"action_type\": \"swipe\", \"direction\": \"left\", \"box_2d\": [[0,0,100,200]]}");
         Assert.Equal(GuiActionKind.Swipe, a.Kind);
-        Assert.Equal("left", a.Direction);
+        Assert.Equal(GuiDirection.Left, a.Direction);
         Assert.Equal(new GuiPoint(50, 100), a.Point);
     }
 
@@ -78,21 +77,21 @@ public sealed class GuiActionParserTests
     [InlineData("Memory: m Reason: r Action: {\"action_type\": \"input_text\", \"text\": \"x\", \"box_2d\": [[1,2,3,4]], \"override\": 1}")]
     [InlineData("Memory: m Reason: r Action: [\"click\"]")]
     [InlineData("Memory: m Reason: r Action: click the button")]
-    public void Mobile_rejections(string text) => Rejected(GuiProtocol.MobileGlmV, text);
+    public void Mobile_rejections(string text) => Rejected(GuiProtocol.GlmVMobile, text);
 
     [Fact]
     public void Pc_fallback_without_markers_and_verbatim_escapes()
     {
-        var a = Ok(GuiProtocol.PcGlmV, "I will type. type(content='line1\\nline2')\nMemory:\n[]");
-        Assert.Equal("line1\\nline2", a.GetString("content"));
-        var f = Ok(GuiProtocol.PcGlmV, "Cannot be done. <|begin_of_box|>FAIL()<|end_of_box|>");
+        var a = Ok(GuiProtocol.GlmVPc, "I will type. type(content='line1\\nline2')\nMemory:\n[]");
+        Assert.Equal("line1\\nline2", a.Text);
+        var f = Ok(GuiProtocol.GlmVPc, "Cannot be done. <|begin_of_box|>FAIL()<|end_of_box|>");
         Assert.Equal(("fail", "FAIL", GuiActionKind.Finish), (f.Type, f.Name, f.Kind));
     }
 
     [Fact]
     public void Pc_scroll_keeps_only_what_is_written()
     {
-        var a = Ok(GuiProtocol.PcGlmV, "<|begin_of_box|>scroll(start_box='[5,6]', direction='up', element_info='list')<|end_of_box|>");
+        var a = Ok(GuiProtocol.GlmVPc, "<|begin_of_box|>scroll(start_box='[5,6]', direction='up', element_info='list')<|end_of_box|>");
         Assert.Equal("{\"start_box\":[5,6],\"element_info\":\"list\",\"direction\":\"up\"}", Js.Of(a.ArgsToJson()));
     }
 
@@ -106,7 +105,7 @@ public sealed class GuiActionParserTests
     [InlineData("<|begin_of_box|>type()<|end_of_box|>")]
     [InlineData("<|begin_of_box|>DONE(now=1)<|end_of_box|>")]
     [InlineData("<|begin_of_box|>click here<|end_of_box|>")]
-    public void Pc_rejections(string text) => Rejected(GuiProtocol.PcGlmV, text);
+    public void Pc_rejections(string text) => Rejected(GuiProtocol.GlmVPc, text);
 
     [Theory]
     [InlineData("Action: Click 12", "click", "{\"label\":12}")]
@@ -119,7 +118,7 @@ public sealed class GuiActionParserTests
     [InlineData("<answer>Thought: t\nAction: <|begin_of_box|>Key; [Return]<|end_of_box|>\nMemory_Updated: {}</answer>", "key", "{\"key\":\"Return\"}")]
     public void Web_actions(string text, string type, string args)
     {
-        var a = Ok(GuiProtocol.WebGlmV, text);
+        var a = Ok(GuiProtocol.GlmVWeb, text);
         Assert.Equal(type, a.Type);
         Assert.Equal(args, Js.Of(a.ArgsToJson()));
         Assert.Null(a.Point);
@@ -132,7 +131,7 @@ public sealed class GuiActionParserTests
     [InlineData("Action: Waiting")]
     [InlineData("Action: Google")]
     [InlineData("Action: ANSWER; Guatemala")]
-    public void Web_rejections(string text) => Rejected(GuiProtocol.WebGlmV, text);
+    public void Web_rejections(string text) => Rejected(GuiProtocol.GlmVWeb, text);
 
     [Fact]
     public void AutoGlm_type_text_is_verbatim_and_type_name_maps_to_type()
@@ -148,14 +147,14 @@ public sealed class GuiActionParserTests
         var t = Ok(GuiProtocol.AutoGlmPhone, "do(action=\"Tap\", element=[10, 20], message=\"重要操作\")");
         Assert.Equal("{\"element\":[10,20],\"message\":\"重要操作\"}", Js.Of(t.ArgsToJson()));
         var w = Ok(GuiProtocol.AutoGlmPhone, "do(action=\"Wait\", duration=\"2 seconds\")");
-        Assert.Equal("2 seconds", w.GetString("duration"));
+        Assert.Equal(TimeSpan.FromSeconds(2), w.Duration);
         var s = Ok(GuiProtocol.AutoGlmPhone, "do(action=\"Swipe\", start=[1, 2], end=[3, 4])");
         Assert.Equal(new GuiPoint(3, 4), s.EndPoint);
         var c = Ok(GuiProtocol.AutoGlmPhone, "do(action=\"Call_API\", instruction=\"summarise\nthe notes\")");
         Assert.Equal(GuiActionKind.CallApi, c.Kind);
-        Assert.Equal("summarise\nthe notes", c.GetString("instruction"));
+        Assert.Equal("summarise\nthe notes", c.Message);
         var f = Ok(GuiProtocol.AutoGlmPhone, "</think>finish(message=\"已完成 \"ok\"\")");
-        Assert.Equal("已完成 \"ok\"", f.Text);
+        Assert.Equal("已完成 \"ok\"", f.Message);
     }
 
     [Theory]

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Glm4vSK.Agents.Tests;
+namespace Glm4vSK.LocalEngine.Testing;
 
 /// <summary>Compact JSON without escaping quotes or non-ASCII, for readable expectations.</summary>
 internal static class Js

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Agents.Protocols;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V web (WebVoyager, set-of-marks) answers: <c>Thought: … Action: Click [n] Memory_Updated: {…}</c>
@@ -11,13 +9,13 @@ namespace Glm4vSK.Agents.Protocols;
 /// without <c>&lt;answer&gt;</c>. Set-of-marks actions carry labels, never coordinates: <see cref="GuiAction.Point"/> is
 /// always <see langword="null"/>.
 /// </summary>
-public sealed partial class WebGlmVParser : IGuiActionParser
+public sealed partial class GlmVWebParser : IGuiActionParser
 {
     /// <summary>The shared instance (the parser is stateless).</summary>
-    public static WebGlmVParser Instance { get; } = new();
+    public static GlmVWebParser Instance { get; } = new();
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.WebGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVWeb;
 
     /// <inheritdoc />
     public GuiActionParseResult Parse(string modelOutput)
@@ -41,10 +39,13 @@ public sealed partial class WebGlmVParser : IGuiActionParser
         action = action.Trim();
 
         Match m;
+        if (LabelRegex().Match(action) is { Success: true } l && Number(l.Groups[1].Value) is null)
+            return GuiActionParseResult.Rejected(modelOutput, $"element [{l.Groups[1].Value}] is out of range");
         if ((m = ClickRegex().Match(action)).Success)
-            return Ok(GuiActionKind.Click, "click", "Click", new() { ["label"] = Label(m.Groups[1].Value) });
+            return Ok(GuiActionKind.Click, "click", "Click", new() { ["label"] = Label(m.Groups[1].Value) }, a => a with { Label = Number(m.Groups[1].Value) });
         if ((m = TypeRegex().Match(action)).Success)
-            return Ok(GuiActionKind.TypeText, "type", "Type", new() { ["label"] = Label(m.Groups[1].Value), ["content"] = m.Groups[2].Value });
+            return Ok(GuiActionKind.TypeText, "type", "Type", new() { ["label"] = Label(m.Groups[1].Value), ["content"] = m.Groups[2].Value },
+                a => a with { Label = Number(m.Groups[1].Value), Text = m.Groups[2].Value, ReplaceText = true, PressEnter = true });
         if ((m = ScrollRegex().Match(action)).Success)
         {
             string target = m.Groups[1].Value;
@@ -52,23 +53,33 @@ public sealed partial class WebGlmVParser : IGuiActionParser
             {
                 ["target"] = target == "WINDOW" ? target : Label(target),
                 ["direction"] = m.Groups[2].Value,
-            });
+            }, a => a with { Label = target == "WINDOW" ? null : Number(target), Direction = GuiDirections.Parse(m.Groups[2].Value) });
         }
         if (action == "Wait") return Ok(GuiActionKind.Wait, "wait", "Wait", []);
         if (action == "GoBack") return Ok(GuiActionKind.NavigateBack, "go_back", "GoBack", []);
         if (action == "Bing") return Ok(GuiActionKind.Search, "bing", "Bing", []);
         if ((m = AnswerRegex().Match(action)).Success)
-            return Ok(GuiActionKind.Answer, "answer", "ANSWER", new() { ["content"] = m.Groups[1].Value });
+            return Ok(GuiActionKind.Answer, "answer", "ANSWER", new() { ["content"] = m.Groups[1].Value }, a => a with { Message = m.Groups[1].Value });
         if ((m = KeyRegex().Match(action)).Success)
-            return Ok(GuiActionKind.Key, "key", "Key", new() { ["key"] = m.Groups[1].Value });
+            return Ok(GuiActionKind.Key, "key", "Key", new() { ["key"] = m.Groups[1].Value }, a => a with { Keys = m.Groups[1].Value });
         return GuiActionParseResult.Rejected(modelOutput, $"'{action}' is not a web action");
 
-        GuiActionParseResult Ok(GuiActionKind kind, string type, string name, Dictionary<string, object?> args) =>
-            GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, type, name, args));
+        GuiActionParseResult Ok(GuiActionKind kind, string type, string name, Dictionary<string, object?> args, Func<GuiAction, GuiAction>? typed = null)
+        {
+            var action = new GuiAction(Protocol, kind, type, name, args);
+            return GuiActionParseResult.Success(modelOutput, typed is null ? action : typed(action));
+        }
     }
+
+    /// <summary>The element number, or <see langword="null"/> when it does not fit an <see cref="int"/> (no such element).</summary>
+    private static int? Number(string digits) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
 
     private static object Label(string digits) =>
         long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? l : digits;
+
+    [GeneratedRegex(@"^(?:Click|Type|Scroll) \[?(\d+)")]
+    private static partial Regex LabelRegex();
 
     [GeneratedRegex(@"^Click \[?(\d+)\]?$")]
     private static partial Regex ClickRegex();

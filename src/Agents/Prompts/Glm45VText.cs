@@ -1,7 +1,7 @@
 namespace Glm4vSK.Agents.Prompts;
 
 /// <summary>Text shared by the GLM-4.5V prompts.</summary>
-internal static class GlmV45Text
+internal static class Glm45VText
 {
     /// <summary>The role paragraph that opens every GLM-4.5V GUI prompt; it ends with the coordinate convention.</summary>
     public const string RolePreamble =

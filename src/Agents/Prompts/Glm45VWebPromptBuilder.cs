@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -8,7 +8,7 @@ namespace Glm4vSK.Agents.Prompts;
 /// <summary>
 /// GLM-4.5V (also GLM-4.6V) on web pages with set-of-marks labels: one user message per step,
 /// <c>[labelled screenshot, prompt text]</c>, no system message; the same actions, history, memory and element list as
-/// <see cref="Glm41WebPromptBuilder"/>, arranged under <c># Task:</c> (with the current time), <c># Task Platform</c>
+/// <see cref="Glm41VWebPromptBuilder"/>, arranged under <c># Task:</c> (with the current time), <c># Task Platform</c>
 /// (<c>Web</c>), <c># Action Space</c>, <c># Historical Actions and Current Memory</c>, <c># Output Format</c> and
 /// <c># Some Additional Notes</c> (A–D, the element list in B).
 /// </summary>
@@ -17,10 +17,10 @@ namespace Glm4vSK.Agents.Prompts;
 /// <c>2025-07-26, 10:00 AM</c>), in the offset <see cref="GuiPromptContext.Now"/> carries. (The recipe calls its local
 /// time "Beijing" time; this prompt does not name a zone.) Notes: appended to the guidelines.
 /// </remarks>
-public sealed class Glm45WebPromptBuilder : IGuiPromptBuilder
+public sealed class Glm45VWebPromptBuilder : IGuiPromptBuilder
 {
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.WebGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVWeb;
 
     /// <inheritdoc />
     public bool UsesSetOfMarks => true;
@@ -34,7 +34,7 @@ public sealed class Glm45WebPromptBuilder : IGuiPromptBuilder
         GuiPromptSupport.Validate(context);
 
         var sb = new StringBuilder();
-        sb.Append(GlmV45Text.RolePreamble);
+        sb.Append(Glm45VText.RolePreamble);
         sb.Append("\n\n# Task:\n").Append(context.Task.Trim().TrimEnd('.')).Append(", Please interact with ").Append(GlmVWebText.Website(context))
           .Append(" and get the answer. The current time is ").Append(FormatTime(context.Now)).Append('.');
         sb.Append("\n\n# Task Platform\nWeb");

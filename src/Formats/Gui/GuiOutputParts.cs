@@ -1,8 +1,8 @@
-namespace Glm4vSK.Agents.Prompts;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>
-/// One earlier model answer split into the pieces the prompt builders put back into the history
-/// (<see cref="GuiPromptText"/>). What each piece holds depends on the protocol:
+/// One model answer split into its pieces (<see cref="GuiOutputText"/>): the parsers take the action from them and the
+/// prompt builders put them back into the history. What each piece holds depends on the protocol:
 /// <list type="bullet">
 /// <item>mobile: <see cref="Thought"/> = the <c>Reason:</c> text, <see cref="Action"/> = the <c>Action:</c> payload, <see cref="Memory"/> = the <c>Memory:</c> text;</item>
 /// <item>PC: <see cref="Thought"/> = the explanation before <c>Memory:</c> without the action call, <see cref="Action"/> = the call, <see cref="Memory"/> = the <c>Memory:</c> JSON list;</item>

@@ -1,5 +1,5 @@
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -17,10 +17,10 @@ namespace Glm4vSK.Agents.Prompts;
 /// element list of <see cref="Screens.GuiObservation.Elements"/> (<see cref="WebElementList"/>). The site is
 /// <see cref="GuiPromptContext.WebsiteUrl"/>, else the page URL. Notes: appended to the guidelines.
 /// </remarks>
-public sealed class Glm41WebPromptBuilder : IGuiPromptBuilder
+public sealed class Glm41VWebPromptBuilder : IGuiPromptBuilder
 {
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.WebGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVWeb;
 
     /// <inheritdoc />
     public bool UsesSetOfMarks => true;

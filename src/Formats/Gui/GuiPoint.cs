@@ -1,4 +1,4 @@
-namespace Glm4vSK.Agents.Actions;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>A point in the model's normalised thousandths (0–1000 on each axis, as given: never clamped).</summary>
 public readonly record struct GuiPoint(double X, double Y)
@@ -15,7 +15,7 @@ public readonly record struct GuiPoint(double X, double Y)
         return new PixelPoint(Scale(X, width), Scale(Y, height));
     }
 
-    internal static double Scale(double v, int size) => Math.Round(v / 1000.0 * size, 2, MidpointRounding.ToEven);
+    private static double Scale(double v, int size) => Math.Round(Thousandths.ToPixels(v, size), 2, MidpointRounding.ToEven);
 
     /// <summary>The centre of the box <c>[x1, y1, x2, y2]</c>.</summary>
     public static GuiPoint CenterOf(double x1, double y1, double x2, double y2) => new((x1 + x2) / 2, (y1 + y2) / 2);

@@ -1,5 +1,5 @@
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
 
@@ -16,10 +16,10 @@ namespace Glm4vSK.Agents.Prompts;
 /// </summary>
 /// <remarks>
 /// The thought is the step's visible explanation without box markers and without the action call; the action is the
-/// call (<see cref="GuiPromptText.SplitPc"/>). Memory: <see cref="GuiPromptText.LatestPcMemory"/>. Notes: appended to
+/// call (<see cref="GuiOutputText.SplitPc"/>). Memory: <see cref="GuiPromptText.LatestPcMemory"/>. Notes: appended to
 /// the additional notes.
 /// </remarks>
-public sealed class Glm45PcPromptBuilder : IGuiPromptBuilder
+public sealed class Glm45VPcPromptBuilder : IGuiPromptBuilder
 {
     /// <summary>How many earlier screenshots the recipe sends at most.</summary>
     public const int MaxHistoryImages = 4;
@@ -28,7 +28,7 @@ public sealed class Glm45PcPromptBuilder : IGuiPromptBuilder
     public const string OmittedScreenshot = "(Omitted in context.)";
 
     /// <summary>Creates a builder; <paramref name="platform"/> is the <c># Task Platform</c> line (the recipe's is <c>Ubuntu</c>).</summary>
-    public Glm45PcPromptBuilder(string platform = "Ubuntu")
+    public Glm45VPcPromptBuilder(string platform = "Ubuntu")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(platform);
         Platform = platform.Trim();
@@ -38,7 +38,7 @@ public sealed class Glm45PcPromptBuilder : IGuiPromptBuilder
     public string Platform { get; }
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.PcGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVPc;
 
     /// <inheritdoc />
     public IList<ChatMessage> Build(GuiPromptContext context)
@@ -49,14 +49,14 @@ public sealed class Glm45PcPromptBuilder : IGuiPromptBuilder
         var contents = new List<AIContent>();
 
         var text = new StringBuilder();
-        text.Append(GlmV45Text.RolePreamble);
+        text.Append(Glm45VText.RolePreamble);
         text.Append("\n\n# Task:\n").Append(context.Task.Trim());
         text.Append("\n\n# Task Platform\n").Append(Platform);
         text.Append("\n\n# Action Space\n").Append(ActionSpace);
         text.Append("\n\n# Historical Actions and Current Memory\nHistory:");
         for (int i = 0; i < history.Count; i++)
         {
-            var parts = GuiPromptText.SplitPc(history[i].ModelOutput);
+            var parts = GuiOutputText.SplitPc(history[i].ModelOutput);
             string thought = parts.Thought, action = parts.Action;
             text.Append("\nstep ").Append(i + 1).Append(": Screenshot:");
             if (i < history.Count - images)

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Agents.Actions;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>What an action does, independent of the protocol that spelled it.</summary>
 public enum GuiActionKind

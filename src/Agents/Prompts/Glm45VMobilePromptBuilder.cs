@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -15,8 +15,8 @@ namespace Glm4vSK.Agents.Prompts;
 /// <c># Output Format</c>, <c># Some Additional Notes</c> — and the answer format is the same
 /// <c>Memory: … Reason: … Action: {…}</c> as GLM-4.1V's.
 /// </summary>
-/// <remarks>Apps: <see cref="GuiPromptContext.Apps"/> or <see cref="GuiAppLists.Glm45Mobile"/>. Notes: appended to the additional notes.</remarks>
-public sealed class Glm45MobilePromptBuilder : IGuiPromptBuilder
+/// <remarks>Apps: <see cref="GuiPromptContext.Apps"/> or <see cref="GuiAppLists.Glm45VMobile"/>. Notes: appended to the additional notes.</remarks>
+public sealed class Glm45VMobilePromptBuilder : IGuiPromptBuilder
 {
     private static readonly JsonSerializerOptions SchemaJson = new()
     {
@@ -26,22 +26,22 @@ public sealed class Glm45MobilePromptBuilder : IGuiPromptBuilder
     };
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.MobileGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVMobile;
 
     /// <inheritdoc />
     public IList<ChatMessage> Build(GuiPromptContext context)
     {
         GuiPromptSupport.Validate(context);
-        string apps = GuiAppLists.Join(context.Apps ?? GuiAppLists.Glm45Mobile);
+        string apps = GuiAppLists.Join(context.Apps ?? GuiAppLists.Glm45VMobile);
 
         var sb = new StringBuilder();
-        sb.Append(GlmV45Text.RolePreamble);
+        sb.Append(Glm45VText.RolePreamble);
         sb.Append("\n\n# Task:\n").Append(context.Task.Trim());
         sb.Append("\n\n# Task Platform\nMobile");
         sb.Append("\n\n# Action Space\n");
         AppendActionSpace(sb, apps);
         sb.Append("\n\n# Historical Actions and Current Memory\n");
-        Glm41MobilePromptBuilder.AppendHistory(sb, context.History);
+        Glm41VMobilePromptBuilder.AppendHistory(sb, context.History);
         sb.Append("\n");
         sb.Append("""
             # Output Format

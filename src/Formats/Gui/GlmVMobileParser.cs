@@ -1,21 +1,19 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Agents.Protocols;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V mobile (AndroidWorld) answers: <c>Memory: … Reason: … Action: {"action_type": …}</c>
 /// (GLM-V <c>parse_mobile_response</c> + reward <c>AndroidWorld.py</c>).
 /// </summary>
-public sealed partial class MobileGlmVParser : IGuiActionParser
+public sealed partial class GlmVMobileParser : IGuiActionParser
 {
     /// <summary>The shared instance (the parser is stateless).</summary>
-    public static MobileGlmVParser Instance { get; } = new();
+    public static GlmVMobileParser Instance { get; } = new();
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.MobileGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVMobile;
 
     private static readonly Dictionary<string, GuiActionKind> Kinds = new(StringComparer.Ordinal)
     {
@@ -38,11 +36,10 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         ArgumentNullException.ThrowIfNull(modelOutput);
         if (!GuiOutputText.TryPreprocess(modelOutput, out string body, out string? error))
             return GuiActionParseResult.Rejected(modelOutput, error!);
-        var m = AnswerRegex().Match(body);
-        if (!m.Success) return GuiActionParseResult.Rejected(modelOutput, "expected 'Memory: … Reason: … Action: …'");
+        var parts = GuiOutputText.SplitMobile(modelOutput);
+        if (!parts.Structured) return GuiActionParseResult.Rejected(modelOutput, "expected 'Memory: … Reason: … Action: …'");
 
-        string action = GuiOutputText.BoxedAction(m.Groups[3].Value);
-        action = BoxRegex().Replace(action.Trim(), b =>
+        string action = BoxRegex().Replace(parts.Action, b =>
             "[[" + string.Join(",", Enumerable.Range(1, 4).Select(i => NormaliseInt(b.Groups[i].Value))) + "]]");
         if (action.StartsWith("{{", StringComparison.Ordinal))
             return GuiActionParseResult.Rejected(modelOutput, "'{{…}}' is not an action dict");
@@ -56,12 +53,13 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         foreach (var (k, v) in dict)
             if (k != "action_type") args[k] = v;
 
-        GuiPoint? point = null;
-        if (args.TryGetValue("box_2d", out object? box))
+        GuiBox? box = null;
+        if (args.TryGetValue("box_2d", out object? boxValue))
         {
-            if (!TryReadBox(box, out var centre)) return GuiActionParseResult.Rejected(modelOutput, "'box_2d' must be [[x1, y1, x2, y2]] of ints");
-            point = centre;
+            if (!TryReadBox(boxValue, out var read)) return GuiActionParseResult.Rejected(modelOutput, "'box_2d' must be [[x1, y1, x2, y2]] of ints");
+            box = read;
         }
+        GuiPoint? point = box?.Center;
 
         string? missing = type switch
         {
@@ -77,7 +75,18 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         };
         if (missing is not null) return GuiActionParseResult.Rejected(modelOutput, $"'{type}' needs {missing}");
 
-        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, type, type, args, point));
+        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, type, type, args, point)
+        {
+            Box = box,
+            Text = type == "input_text" ? args["text"] as string : null,
+            ReplaceText = type == "input_text" && args.GetValueOrDefault("override") is true,
+            PressEnter = type == "input_text",
+            Keys = type == "keyboard_enter" ? "Enter" : null,
+            Direction = type == "swipe" ? GuiDirections.Parse(args["direction"] as string) : null,
+            App = type == "open_app" ? args["app_name"] as string : null,
+            Message = type == "answer" ? args["text"] as string : null,
+            Succeeded = type != "status" || args["goal_status"] is "complete",
+        });
     }
 
     private static string NormaliseInt(string digits)
@@ -127,17 +136,15 @@ public sealed partial class MobileGlmVParser : IGuiActionParser
         _ => null,
     };
 
-    private static bool TryReadBox(object? value, out GuiPoint centre)
+    private static bool TryReadBox(object? value, out GuiBox box)
     {
-        centre = default;
+        box = default;
         if (value is not List<object?> { Count: 1 } outer || outer[0] is not List<object?> { Count: 4 } inner || !inner.All(v => v is long))
             return false;
-        centre = GuiPoint.CenterOf((long)inner[0]!, (long)inner[1]!, (long)inner[2]!, (long)inner[3]!);
+        box = new GuiBox((long)inner[0]!, (long)inner[1]!, (long)inner[2]!, (long)inner[3]!);
         return true;
     }
 
-    [GeneratedRegex(@"Memory:(.*?)Reason:(.*?)Action:(.*)", RegexOptions.Singleline)]
-    private static partial Regex AnswerRegex();
 
     [GeneratedRegex(@"\[\[\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\]\]")]
     private static partial Regex BoxRegex();

@@ -1,4 +1,4 @@
-namespace Glm4vSK.Agents.Actions;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>A point in screenshot pixels (rounded to 2 decimals; truncate for a device).</summary>
 public readonly record struct PixelPoint(double X, double Y)

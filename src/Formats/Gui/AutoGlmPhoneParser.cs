@@ -1,7 +1,5 @@
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Formats;
 
-namespace Glm4vSK.Agents.Protocols;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>
 /// AutoGLM-Phone answers: <c>do(action="Tap", element=[x,y])</c>, <c>finish(message="…")</c>
@@ -50,7 +48,7 @@ public sealed class AutoGlmPhoneParser : IGuiActionParser
             if (!TryTakeQuoted(rest, out string? message))
                 return GuiActionParseResult.Rejected(modelOutput, "finish(message=…) is not a quoted string closed by ')'");
             return GuiActionParseResult.Success(modelOutput, new GuiAction(
-                Protocol, GuiActionKind.Finish, "finish", "finish", new Dictionary<string, object?> { ["message"] = message }));
+                Protocol, GuiActionKind.Finish, "finish", "finish", new Dictionary<string, object?> { ["message"] = message }) { Message = message });
         }
         at = body.IndexOf(DoPrefix, StringComparison.Ordinal);
         if (at < 0) return GuiActionParseResult.Rejected(modelOutput, "no 'do(action=' or 'finish(message='");
@@ -65,8 +63,9 @@ public sealed class AutoGlmPhoneParser : IGuiActionParser
             int textAt = call.IndexOf("text=", prefix.Length, StringComparison.Ordinal);
             if (textAt < 0 || !TryTakeQuoted(call[(textAt + "text=".Length)..], out string? text))
                 return GuiActionParseResult.Rejected(modelOutput, $"{typeName} needs text=\"…\" closed by ')'");
+            // AutoGLM's Type always replaces the field's text (its handler clears the field first).
             return GuiActionParseResult.Success(modelOutput, new GuiAction(
-                Protocol, GuiActionKind.TypeText, "type", typeName, new Dictionary<string, object?> { ["text"] = text }));
+                Protocol, GuiActionKind.TypeText, "type", typeName, new Dictionary<string, object?> { ["text"] = text }) { Text = text, ReplaceText = true });
         }
 
         if (!TryParseCall(call, out var kwargs, out error)) return GuiActionParseResult.Rejected(modelOutput, error!);
@@ -92,7 +91,22 @@ public sealed class AutoGlmPhoneParser : IGuiActionParser
             case "Launch" when args.GetValueOrDefault("app") is not string:
                 return GuiActionParseResult.Rejected(modelOutput, "'Launch' needs app=\"…\"");
         }
-        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, spec.Kind, spec.Type, name, args, point, end));
+        TimeSpan? duration = null;
+        if (name == "Wait")
+        {
+            // Open-AutoGLM's default when the model gives none.
+            object? given = args.GetValueOrDefault("duration", "1 seconds");
+            if (!GuiWait.TryParse(given as string, out var d))
+                return GuiActionParseResult.Rejected(modelOutput, "'Wait' needs duration=\"<seconds> seconds\"");
+            duration = d;
+        }
+        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, spec.Kind, spec.Type, name, args, point, end)
+        {
+            App = args.GetValueOrDefault("app") as string,
+            Duration = duration,
+            // Tap's message is the reason the tap is sensitive; Take_over, Interact and Note carry a message; Call_API an instruction.
+            Message = args.GetValueOrDefault("message") as string ?? args.GetValueOrDefault("instruction") as string,
+        });
     }
 
     /// <summary><c>"…")</c> (or <c>'…')</c>) → the text between the opening quote and the final quote-parenthesis.</summary>

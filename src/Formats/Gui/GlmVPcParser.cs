@@ -1,20 +1,19 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Glm4vSK.Agents.Actions;
 
-namespace Glm4vSK.Agents.Protocols;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>
 /// GLM-4.1V / GLM-4.5V desktop (OSWorld) answers: <c>… &lt;|begin_of_box|&gt;left_click(start_box='[x,y]')&lt;|end_of_box|&gt;</c>
 /// (GLM-V <c>parse_pc_response</c> + reward <c>OSWorld.py</c>).
 /// </summary>
-public sealed partial class PcGlmVParser : IGuiActionParser
+public sealed partial class GlmVPcParser : IGuiActionParser
 {
     /// <summary>The shared instance (the parser is stateless).</summary>
-    public static PcGlmVParser Instance { get; } = new();
+    public static GlmVPcParser Instance { get; } = new();
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.PcGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVPc;
 
     private static readonly Dictionary<string, GuiActionKind> Kinds = new(StringComparer.Ordinal)
     {
@@ -38,17 +37,12 @@ public sealed partial class PcGlmVParser : IGuiActionParser
     public GuiActionParseResult Parse(string modelOutput)
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
-        if (!GuiOutputText.TryPreprocess(modelOutput, out string body, out string? error))
+        if (!GuiOutputText.TryPreprocess(modelOutput, out _, out string? error))
             return GuiActionParseResult.Rejected(modelOutput, error!);
 
-        string? action = GuiOutputText.FirstBox(body);
-        if (action is null)
-        {
-            var fallback = FallbackRegex().Match(body);
-            if (!fallback.Success) return GuiActionParseResult.Rejected(modelOutput, "no action call found");
-            action = fallback.Value;
-        }
-        action = action.Trim();
+        // The first box's content, else the first name(…) call (GLM-V's parser falls back the same way).
+        string action = GuiOutputText.SplitPc(modelOutput).Action;
+        if (action.Length == 0) return GuiActionParseResult.Rejected(modelOutput, "no action call found");
 
         var call = CallRegex().Match(action);
         if (!call.Success) return GuiActionParseResult.Rejected(modelOutput, "the action is not a call 'name(...)'");
@@ -80,7 +74,15 @@ public sealed partial class PcGlmVParser : IGuiActionParser
         };
         if (missing is not null) return GuiActionParseResult.Rejected(modelOutput, $"'{name}' needs {missing}");
 
-        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, name.ToLowerInvariant(), name, args, start, end));
+        return GuiActionParseResult.Success(modelOutput, new GuiAction(Protocol, kind, name.ToLowerInvariant(), name, args, start, end)
+        {
+            Text = args.GetValueOrDefault("content") as string,
+            Keys = args.GetValueOrDefault("keys") as string,
+            Direction = GuiDirections.Parse(args.GetValueOrDefault("direction") as string),
+            // The executor caps the count; 0 or a count beyond int means "no usable step": its default applies.
+            Steps = args.GetValueOrDefault("step") is long n && n is > 0 and <= int.MaxValue ? (int)n : null,
+            Succeeded = name != "FAIL",
+        });
     }
 
     private static GuiPoint? ReadBox(string inner, Regex regex, string key, Dictionary<string, object?> args)
@@ -99,8 +101,6 @@ public sealed partial class PcGlmVParser : IGuiActionParser
         s.Count(c => c == '\'') % 2 == 0 && s.Count(c => c == '"') % 2 == 0 &&
         s.Count(c => c == '[') == s.Count(c => c == ']') && s.Count(c => c == '(') == s.Count(c => c == ')');
 
-    [GeneratedRegex(@"[\w_]+\([^)]*\)")]
-    private static partial Regex FallbackRegex();
 
     [GeneratedRegex(@"^([\w_]+)\((.*)\)$", RegexOptions.Singleline)]
     private static partial Regex CallRegex();

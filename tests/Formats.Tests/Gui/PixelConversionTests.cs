@@ -1,7 +1,6 @@
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats.Gui;
 
-namespace Glm4vSK.Agents.Tests;
+namespace Glm4vSK.Formats.Tests.Gui;
 
 public sealed class PixelConversionTests
 {
@@ -42,7 +41,7 @@ public sealed class PixelConversionTests
     [Fact]
     public void Action_points_convert_start_and_end()
     {
-        var result = GuiActionParsers.For(GuiProtocol.PcGlmV).Parse("<|begin_of_box|>left_drag(start_box='[100, 100]', end_box='[300, 300]')<|end_of_box|>");
+        var result = GuiActionParsers.For(GuiProtocol.GlmVPc).Parse("<|begin_of_box|>left_drag(start_box='[100, 100]', end_box='[300, 300]')<|end_of_box|>");
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal(GuiActionKind.Drag, result.Action.Kind);
         Assert.Equal(new PixelPoint(192, 108), result.Action.ToPixels(1920, 1080));
@@ -52,7 +51,7 @@ public sealed class PixelConversionTests
     [Fact]
     public void No_point_gives_null()
     {
-        var result = GuiActionParsers.For(GuiProtocol.WebGlmV).Parse("Action: Click [3]");
+        var result = GuiActionParsers.For(GuiProtocol.GlmVWeb).Parse("Action: Click [3]");
         Assert.True(result.IsSuccess, result.ToString());
         Assert.Null(result.Action.ToPixels(1280, 800));
         Assert.Null(result.Action.EndToPixels(1280, 800));

@@ -1,5 +1,5 @@
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -13,18 +13,18 @@ namespace Glm4vSK.Agents.Prompts;
 /// <remarks>
 /// The upstream prompt also mentions a second, labelled copy of the screenshot that its own client never sends; this
 /// prompt describes only the screenshot that is sent. Apps: <see cref="GuiPromptContext.Apps"/> or
-/// <see cref="GuiAppLists.Glm41Mobile"/>. Notes: appended to the guidelines.
+/// <see cref="GuiAppLists.Glm41VMobile"/>. Notes: appended to the guidelines.
 /// </remarks>
-public sealed class Glm41MobilePromptBuilder : IGuiPromptBuilder
+public sealed class Glm41VMobilePromptBuilder : IGuiPromptBuilder
 {
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.MobileGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVMobile;
 
     /// <inheritdoc />
     public IList<ChatMessage> Build(GuiPromptContext context)
     {
         GuiPromptSupport.Validate(context);
-        string apps = GuiAppLists.Join(context.Apps ?? GuiAppLists.Glm41Mobile);
+        string apps = GuiAppLists.Join(context.Apps ?? GuiAppLists.Glm41VMobile);
 
         var sb = new StringBuilder();
         sb.Append("""

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Glm4vSK.Agents.Actions;
+namespace Glm4vSK.Formats.Gui;
 
 /// <summary>The outcome of parsing one model answer: a parsed <see cref="GuiAction"/> or a rejection with a reason.</summary>
 public sealed record GuiActionParseResult

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Agents.Actions;
-using Glm4vSK.Agents.Protocols;
+using Glm4vSK.Formats.Gui;
 
-namespace Glm4vSK.Agents.Tests;
+namespace Glm4vSK.Formats.Tests.Gui;
 
 /// <summary>One theory row per non-empty line of <c>formats/gui_actions.jsonl</c>.</summary>
 public sealed class GuiActionFixtureTests
@@ -42,9 +41,9 @@ public sealed class GuiActionFixtureTests
         Assert.Contains(family, (string[])["glm-4.1v", "glm-4.5v"]);
         return platform switch
         {
-            "mobile" => GuiActionParsers.For(GuiProtocol.MobileGlmV),
-            "pc" => GuiActionParsers.For(GuiProtocol.PcGlmV),
-            "web" => GuiActionParsers.For(GuiProtocol.WebGlmV),
+            "mobile" => GuiActionParsers.For(GuiProtocol.GlmVMobile),
+            "pc" => GuiActionParsers.For(GuiProtocol.GlmVPc),
+            "web" => GuiActionParsers.For(GuiProtocol.GlmVWeb),
             _ => throw new Xunit.Sdk.XunitException($"unknown platform '{platform}'"),
         };
     }

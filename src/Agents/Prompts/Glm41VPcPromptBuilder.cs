@@ -1,5 +1,5 @@
 using System.Text;
-using Glm4vSK.Agents.Actions;
+using Glm4vSK.Formats.Gui;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Agents.Prompts;
@@ -16,13 +16,13 @@ namespace Glm4vSK.Agents.Prompts;
 /// The earlier screenshots are those the model saw at the last (at most 4) history steps, each scaled to
 /// <c>(W/2, H/2)</c> and re-encoded as PNG. Memory: <see cref="GuiPromptText.LatestPcMemory"/>. Notes: appended to the tips.
 /// </remarks>
-public sealed class Glm41PcPromptBuilder : IGuiPromptBuilder
+public sealed class Glm41VPcPromptBuilder : IGuiPromptBuilder
 {
     /// <summary>How many earlier screenshots the recipe sends at most.</summary>
     public const int MaxHistoryImages = 4;
 
     /// <inheritdoc />
-    public GuiProtocol Protocol => GuiProtocol.PcGlmV;
+    public GuiProtocol Protocol => GuiProtocol.GlmVPc;
 
     /// <inheritdoc />
     public IList<ChatMessage> Build(GuiPromptContext context)
@@ -106,9 +106,9 @@ public sealed class Glm41PcPromptBuilder : IGuiPromptBuilder
     /// </summary>
     internal static string HistoryEntry(GuiHistoryStep step)
     {
-        var parts = GuiPromptText.SplitPc(step.ModelOutput);
+        var parts = GuiOutputText.SplitPc(step.ModelOutput);
         if (!parts.Structured) return parts.Thought;
-        if (parts.Action.Length == 0) return parts.Thought.Length > 0 ? parts.Thought : GuiPromptText.EmptyAnswer;
+        if (parts.Action.Length == 0) return parts.Thought.Length > 0 ? parts.Thought : GuiOutputText.EmptyAnswer;
         return parts.Thought.Length > 0 ? parts.Thought + "\n" + parts.Action : parts.Action;
     }
 }
