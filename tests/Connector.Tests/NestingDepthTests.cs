@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Glm4vSK.Connector.Grounding;
-using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
 
@@ -98,7 +97,7 @@ public sealed class NestingDepthTests
         Assert.Empty(whole.CompletedCalls);
         Assert.Equal(text, whole.Content);
         var random = new Random(depth);
-        StreamingEquivalenceTests.AssertEquivalent(text, options, [Chunking.Random(text, random), Chunking.Random(text, random)], $"depth {depth}");
+        StreamingEquivalence.AssertEquivalent(text, options, [Chunking.Random(text, random), Chunking.Random(text, random)], $"depth {depth}");
     }
 
     [Fact]

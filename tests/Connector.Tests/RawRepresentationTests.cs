@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Glm4vSK.Connector.Tests.Support;
 using Glm4vSK.LocalEngine;
 using Microsoft.Extensions.AI;
 

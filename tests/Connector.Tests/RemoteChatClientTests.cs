@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Connector.Tests;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 
 namespace Glm4vSK.Connector.Tests;

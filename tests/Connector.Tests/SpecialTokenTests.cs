@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
 
@@ -27,7 +26,7 @@ public sealed class SpecialTokenTests
             Assert.Equal("Look here", merged.Reasoning);
             Assert.Equal(Clean, merged.Content);
         }
-        StreamingEquivalenceTests.AssertEquivalent(Noisy, options, [Chunking.CharByChar(Noisy), Chunking.Random(Noisy, new Random(7))], "noisy");
+        StreamingEquivalence.AssertEquivalent(Noisy, options, [Chunking.CharByChar(Noisy), Chunking.Random(Noisy, new Random(7))], "noisy");
     }
 
     [Fact]
@@ -59,7 +58,7 @@ public sealed class SpecialTokenTests
         Assert.Equal("<|ima<|imx", GlmTags.StripSpecialTokens("<|ima<|imx"));
         const string text = "<answer>done<|endoftext<|end_of_image|>|>";
         var options = new GlmParserOptions { ThinkingEnabled = false };
-        StreamingEquivalenceTests.AssertEquivalent(text, options, [Chunking.CharByChar(text), [text[..14], text[14..]]], "joined");
+        StreamingEquivalence.AssertEquivalent(text, options, [Chunking.CharByChar(text), [text[..14], text[14..]]], "joined");
         Assert.Equal("<answer>done", MergedOutput.Parse(options, Chunking.CharByChar(text)).Content);
     }
 

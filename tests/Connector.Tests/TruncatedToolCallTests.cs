@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Glm4vSK.Connector.Tests.Support;
 using Microsoft.Extensions.AI;
 using Glm4vSK.Formats;
 
@@ -46,7 +45,7 @@ public sealed class TruncatedToolCallTests
             }
             var nonStreaming = Glm45ToolCallParser.Parse(prefix, Schemas);
             Assert.Equal(HasCompleteCall(prefix) ? 1 : 0, nonStreaming.ToolCalls.Count);
-            StreamingEquivalenceTests.AssertEquivalent(prefix, NoThinking,
+            StreamingEquivalence.AssertEquivalent(prefix, NoThinking,
                 [Chunking.CharByChar(prefix), Chunking.Random(prefix, random), Chunking.Random(prefix, random)], $"cut at {n}");
         }
     }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Tests.Support;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>
 /// Deep comparison with Python <c>json.loads</c> semantics: object key order ignored, a repeated key's last value wins,

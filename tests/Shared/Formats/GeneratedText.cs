@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Glm4vSK.Connector.Tests.Support;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>Random GLM-like outputs: mostly well-formed think blocks and tool calls, with random damage.</summary>
 public static class GeneratedText

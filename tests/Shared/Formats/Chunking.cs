@@ -1,4 +1,4 @@
-namespace Glm4vSK.Connector.Tests.Support;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>Ways of cutting a text into pushes.</summary>
 public static class Chunking

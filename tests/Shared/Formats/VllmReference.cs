@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Tests.Support;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>
 /// A direct port of vLLM's <c>Glm4MoeModelToolParser.extract_tool_calls</c> (the three regexes, @081866a), used as an

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Tests.Support;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>One tool call as seen through the stream.</summary>
 public sealed record StreamedCall(int Index, string Name, string JoinedFragments, ToolCallCompleted? Completed);

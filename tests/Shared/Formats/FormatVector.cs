@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Glm4vSK.Connector.Tests.Fixtures;
+namespace Glm4vSK.Formats.Testing;
 
 /// <summary>
 /// One line of a <c>formats/*.jsonl</c> file, identified as <c>&lt;file&gt;:&lt;id&gt;</c>. Lines are

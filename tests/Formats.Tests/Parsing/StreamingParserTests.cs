@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Glm4vSK.Formats;
-using Glm4vSK.Connector.Tests.Support;
 
-namespace Glm4vSK.Connector.Tests;
+namespace Glm4vSK.Formats.Tests.Parsing;
 
 public sealed class StreamingParserTests
 {

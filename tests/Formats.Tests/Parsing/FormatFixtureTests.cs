@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Glm4vSK.Formats;
-using Glm4vSK.Connector.Tests.Fixtures;
-using Glm4vSK.Connector.Tests.Support;
 
-namespace Glm4vSK.Connector.Tests;
+namespace Glm4vSK.Formats.Tests.Parsing;
 
 /// <summary>
 /// One theory row per line of <c>formats/{reasoning,tool_calls,grounding}.jsonl</c>. The

@@ -1,6 +1,6 @@
 using Glm4vSK.Formats;
 
-namespace Glm4vSK.Connector.Tests;
+namespace Glm4vSK.Formats.Tests.Parsing;
 
 public sealed class GroundingParserTests
 {
