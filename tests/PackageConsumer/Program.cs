@@ -10,6 +10,11 @@ if (args.Length is < 1 or > 2)
     return 2;
 }
 string modelDir = args[0];
+if (!Directory.Exists(modelDir))
+{
+    Console.Error.WriteLine($"error: model directory '{modelDir}' does not exist");
+    return 2;
+}
 if (!File.Exists(Path.Combine(modelDir, "tokenizer.json"))) modelDir = DemoModel.WithTokenizer(modelDir);
 
 await using var engine = await Glm4vEngine.LoadAsync(modelDir, new EngineOptions { Device = "cpu", CpuThreads = 1 });

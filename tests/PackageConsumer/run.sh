@@ -11,6 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 fail() { echo "package consumer: $*" >&2; exit 1; }
 [ -f "$model/config.json" ] || fail "no model at $model (config.json missing)"
+model="$(cd "$model" && pwd)"
 image=$(ls "$model"/cases/*.png 2>/dev/null | head -1 || true)   # any image of the model's cases, when it has some
 
 out="$here/artifacts"
@@ -97,7 +98,7 @@ fi
 # 4. Run it: exit code 0 and generated text.
 phase "running the consumer on $model"
 set +e
-(cd "$out" && dotnet "$bin/PackageConsumer.dll" "$model" ${image:+"$image"}) 2>&1 | tee "$out/run.log"
+dotnet "$bin/PackageConsumer.dll" "$model" ${image:+"$image"} 2>&1 | tee "$out/run.log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "the consumer exited with $status"
