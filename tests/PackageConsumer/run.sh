@@ -10,6 +10,9 @@ model="${1:-$root/tests/fixtures/models/glm4v-tiny}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 fail() { echo "package consumer: $*" >&2; exit 1; }
+# A .nupkg is a zip; python3 reads it (unzip is not on every machine).
+zlist() { python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
+zread() { python3 -c 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode("utf-8-sig"))' "$1" "$2"; }
 [ -f "$model/config.json" ] || fail "no model at $model (config.json missing)"
 model="$(cd "$model" && pwd)"
 image=$(ls "$model"/cases/*.png 2>/dev/null | head -1 || true)   # any image of the model's cases, when it has some
@@ -24,12 +27,15 @@ version="$base-ci.$(date -u +%Y%m%d%H%M%S)"
 started=$SECONDS
 phase() { echo "== $* (+$((SECONDS - started)) s)"; }
 
-# 1. Pack all src projects in one build, isolated from the repository's own bin/obj (--artifacts-path).
-phase "packing src/*/*.csproj as $version"
+# 1. Pack all src projects. They are built in place as usual (a no-op right after .ci/run's Release build) and packed
+#    without a rebuild: only the package version is unique, so every restore below gets freshly packed packages.
+phase "building src/*/*.csproj"
 (cd "$out" && dotnet new sln -n pack --format sln >/dev/null && dotnet sln pack.sln add "$root"/src/*/*.csproj >/dev/null)
-dotnet pack "$out/pack.sln" -c Release -o "$out/packages" -p:Version="$version" --artifacts-path "$out/build" \
-  > "$out/pack.log" 2>&1 || { tail -50 "$out/pack.log" >&2; fail "dotnet pack failed (log: $out/pack.log)"; }
-rm -rf "$out/build"   # the packing build's outputs (Playwright's driver alone is 100 MB); the packages are what counts
+dotnet build "$out/pack.sln" -c Release > "$out/pack.log" 2>&1 \
+  || { tail -50 "$out/pack.log" >&2; fail "building src/ failed (log: $out/pack.log)"; }
+phase "packing them as $version"
+dotnet pack "$out/pack.sln" -c Release --no-build -o "$out/packages" -p:PackageVersion="$version" >> "$out/pack.log" 2>&1 \
+  || { tail -50 "$out/pack.log" >&2; fail "dotnet pack failed (log: $out/pack.log)"; }
 
 # 2. What each package must hold.
 phase "checking the packages"
@@ -39,14 +45,15 @@ nupkgs=("$out/packages"/*."$version".nupkg)
 [ ${#nupkgs[@]} -gt 0 ] || fail "dotnet pack produced no package"
 for nupkg in "${nupkgs[@]}"; do
   id=$(basename "$nupkg" ".$version.nupkg")
-  files=$(unzip -Z1 "$nupkg")
-  nuspec=$(unzip -p "$nupkg" "$id.nuspec")
+  files=$(zlist "$nupkg")
+  nuspec=$(zread "$nupkg" "$id.nuspec")
   has() { grep -qx -- "$1" <<<"$files"; }
   has README.md || problems+=("$id: no README.md in the package (add src/<project>/README.md)")
   grep -q '<readme>README.md</readme>' <<<"$nuspec" || problems+=("$id: the nuspec names no readme (PackageReadmeFile)")
   grep -q '<license type="expression">' <<<"$nuspec" || problems+=("$id: no licence expression in the nuspec")
-  grep -q '<description>' <<<"$nuspec" && ! grep -q '<description>Package Description</description>' <<<"$nuspec" \
-    || problems+=("$id: no Description of its own in its csproj")
+  if ! grep -q '<description>' <<<"$nuspec" || grep -q '<description>Package Description</description>' <<<"$nuspec"; then
+    problems+=("$id: no Description of its own in its csproj")
+  fi
   if grep -q 'packageType name="DotnetTool"' <<<"$nuspec"; then continue; fi   # a .NET tool: no lib/, no symbols package
   dlls=$(grep -E '^lib/[^/]+/[^/]+\.dll$' <<<"$files" || true)
   [ -n "$dlls" ] || problems+=("$id: no lib/<tfm>/*.dll")
@@ -56,18 +63,20 @@ done
 # Package-specific rules: the native fix-up travels with the engine; the remote-only connector stays TorchSharp-free.
 engine="$out/packages/Glm4vSK.LocalEngine.$version.nupkg"
 if [ -f "$engine" ]; then
-  unzip -Z1 "$engine" | grep -qx 'buildTransitive/Glm4vSK.LocalEngine.targets' \
+  engine_files=$(zlist "$engine")
+  grep -qx 'buildTransitive/Glm4vSK.LocalEngine.targets' <<<"$engine_files" \
     || problems+=("Glm4vSK.LocalEngine: buildTransitive/Glm4vSK.LocalEngine.targets missing: consumers would not get the libtorch fix-up")
-  unzip -Z1 "$engine" | grep -qx 'buildTransitive/GlibcxxVersionPatcher.cs' \
+  grep -qx 'buildTransitive/GlibcxxVersionPatcher.cs' <<<"$engine_files" \
     || problems+=("Glm4vSK.LocalEngine: buildTransitive/GlibcxxVersionPatcher.cs missing: the fix-up targets compile it")
 else
   problems+=("Glm4vSK.LocalEngine was not packed")
 fi
 connector="$out/packages/Glm4vSK.Connector.$version.nupkg"
 if [ -f "$connector" ]; then
-  deps=$(unzip -p "$connector" Glm4vSK.Connector.nuspec | grep -o '<dependency id="[^"]*"' || true)
-  grep -qiE '"(TorchSharp|libtorch[^"]*|Glm4vSK\.LocalEngine|Glm4vSK\.Connector\.Local)"' <<<"$deps" \
-    && problems+=("Glm4vSK.Connector (remote-only) depends on the engine or TorchSharp: $(tr '\n' ' ' <<<"$deps")")
+  deps=$(grep -o '<dependency id="[^"]*"' <<<"$(zread "$connector" Glm4vSK.Connector.nuspec)" || true)
+  if grep -qiE '"(TorchSharp|libtorch[^"]*|Glm4vSK\.LocalEngine|Glm4vSK\.Connector\.Local)"' <<<"$deps"; then
+    problems+=("Glm4vSK.Connector (remote-only) depends on the engine or TorchSharp: $(tr '\n' ' ' <<<"$deps")")
+  fi
 else
   problems+=("Glm4vSK.Connector was not packed")
 fi
