@@ -73,8 +73,8 @@ else
 fi
 connector="$out/packages/Glm4vSK.Connector.$version.nupkg"
 if [ -f "$connector" ]; then
-  deps=$(grep -o '<dependency id="[^"]*"' <<<"$(zread "$connector" Glm4vSK.Connector.nuspec)" || true)
-  if grep -qiE '"(TorchSharp|libtorch[^"]*|Glm4vSK\.LocalEngine|Glm4vSK\.Connector\.Local)"' <<<"$deps"; then
+  deps=$(grep -o '<dependency id="[^"]*"' <<<"$(zread "$connector" Glm4vSK.Connector.nuspec)" | sed 's/<dependency id=//; s/"//g' || true)
+  if grep -qiE '^(TorchSharp|libtorch[^"]*|Glm4vSK\.LocalEngine|Glm4vSK\.Connector\.Local)$' <<<"$deps"; then
     problems+=("Glm4vSK.Connector (remote-only) depends on the engine or TorchSharp: $(tr '\n' ' ' <<<"$deps")")
   fi
 else
