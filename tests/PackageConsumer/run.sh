@@ -112,4 +112,5 @@ status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "the consumer exited with $status"
 grep -qE '^generated: .*[^ ]' "$out/run.log" || fail "the consumer generated no text"
+rm -rf "$here/bin" "$here/obj"   # the consumer's output carries libtorch (900 MB); kept only when a step fails
 echo "package consumer: OK ($version, $((SECONDS - started)) s)"
