@@ -35,7 +35,7 @@ internal sealed class HubDownloadSession(HubHttp http, HubRepoCache cache, HubOp
             if (File.Exists(pointer)) { plans[i] = new Plan(file, pointer, null, LengthOf(pointer)); return; }
             try
             {
-                plans[i] = new Plan(file, pointer, await http.HeadAsync(repoId, commit, file, token).ConfigureAwait(false), null);
+                plans[i] = new Plan(file, pointer, await HeadWithRetriesAsync(file, token).ConfigureAwait(false), null);
             }
             catch (HubException e) when (e.Kind == HubErrorKind.FileNotFound)
             {
@@ -70,6 +70,23 @@ internal sealed class HubDownloadSession(HubHttp http, HubRepoCache cache, HubOp
             }
         }).ConfigureAwait(false);
     }
+
+    async Task<HubFileMetadata> HeadWithRetriesAsync(string file, CancellationToken token)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await http.HeadAsync(repoId, commit, file, token).ConfigureAwait(false);
+            }
+            catch (HubException e) when (e.Kind == HubErrorKind.Network && attempt < options.MaxRetries)
+            {
+                await Task.Delay(RetryDelay(attempt), token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    static TimeSpan RetryDelay(int attempt) => TimeSpan.FromMilliseconds(Math.Min(2000, 100 << Math.Min(attempt, 5)));
 
     static long LengthOf(string path)
     {
@@ -136,7 +153,7 @@ internal sealed class HubDownloadSession(HubHttp http, HubRepoCache cache, HubOp
                     throw new HubException(HubErrorKind.Network,
                         $"The transfer of '{file}' of '{repoId}' failed {attempt + 1} time(s) ({e.InnerException?.Message ?? e.Message}). " +
                         $"Run the download again: it resumes from '{partial}'.", (e as HubException)?.StatusCode, e);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 << attempt)), token).ConfigureAwait(false);
+                await Task.Delay(RetryDelay(attempt), token).ConfigureAwait(false);
             }
         }
     }

@@ -89,8 +89,10 @@ internal sealed class HubHttp : IDisposable
             throw new HubException(HubErrorKind.InvalidResponse, $"HEAD {url} has no X-Repo-Commit header: is {Endpoint} a Hugging Face hub (HF_ENDPOINT)?", status);
         if (etag is null || !HubPaths.IsSafeSegment(etag))
             throw new HubException(HubErrorKind.InvalidResponse, $"HEAD {url} has no usable ETag ('{etag}'): the download could not be checked or cached.", status);
-        // A redirect (3xx) points at the content: the CDN for LFS files. Otherwise the resolve URL serves it.
-        Uri location = status >= 300 && response.Headers.Location is { } loc ? new Uri(url, loc) : url;
+        // A redirect (3xx) points at the content: the CDN for LFS files. Otherwise the URL that answered serves it
+        // (after a relative redirect, not the one asked for).
+        Uri answered = response.RequestMessage?.RequestUri ?? url;
+        Uri location = status >= 300 && LocationOf(response, answered, out _) is { } loc ? loc : answered;
         return new HubFileMetadata(repoCommit, etag, size, location);
     }
 
@@ -118,16 +120,28 @@ internal sealed class HubHttp : IDisposable
                 throw new HubException(HubErrorKind.Network, $"Could not reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}). Check the network or proxy, or set HF_HUB_OFFLINE=1 to use the cache only.", null, e);
             }
             int status = (int)response.StatusCode;
-            bool redirect = status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is not null;
-            // A HEAD follows relative redirects only (a renamed repository); an absolute one is the content's location.
-            bool follow = redirect && (followRedirects || !response.Headers.Location!.IsAbsoluteUri);
-            if (!follow) return response;
-            var next = new Uri(url, response.Headers.Location!);
+            bool relative = false;
+            var next = status is 301 or 302 or 303 or 307 or 308 ? LocationOf(response, url, out relative) : null;
+            // A HEAD follows relative redirects only (a renamed repository, the hub's resolve cache); an absolute one
+            // is the content's location (the CDN), whose headers must not replace the hub's.
+            if (next is null || !(followRedirects || relative)) return response;
             response.Dispose();
             if (hop >= MaxRedirects)
                 throw new HubException(HubErrorKind.InvalidResponse, $"More than {MaxRedirects} redirects from {url}.", status);
             url = next;
         }
+    }
+
+    /// <summary>
+    /// The redirect target, resolved against the request's URL. Read from the raw header: on Unix a relative
+    /// "/path" parsed on its own would be taken for an absolute file:// URI.
+    /// </summary>
+    internal static Uri? LocationOf(HttpResponseMessage response, Uri requestUrl, out bool relative)
+    {
+        relative = false;
+        if (!response.Headers.TryGetValues("Location", out var values) || values.FirstOrDefault()?.Trim() is not { Length: > 0 } raw) return null;
+        relative = !raw.StartsWith("//", StringComparison.Ordinal) && !raw.Contains("://", StringComparison.Ordinal); // urlparse(...).netloc == ""
+        return Uri.TryCreate(requestUrl, raw, out var target) ? target : null;
     }
 
     static bool SameOrigin(Uri a, Uri b) =>

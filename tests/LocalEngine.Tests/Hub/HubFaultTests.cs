@@ -130,6 +130,22 @@ public sealed class HubFaultTests
     }
 
     [Fact]
+    public async Task Relative_redirects_on_the_hub_are_followed_with_the_token()
+    {
+        await using var kit = new HubTestKit();
+        var repo = kit.Serve("org/resolve-cache", Sharded, requiredToken: "hf_right");
+        kit.Hub.RelativeRedirects = true;
+
+        string snapshot = await HubDownloader.DownloadModelAsync("org/resolve-cache", options: kit.Options("hf_right"));
+
+        HubTestKit.AssertLayout(kit.Cache, "org/resolve-cache", repo.Commit, snapshot, Sharded);
+        var cached = kit.Hub.Requests.Where(r => r.Path.StartsWith("/api/resolve-cache/", StringComparison.Ordinal)).ToList();
+        Assert.Contains(cached, r => r.Method == "HEAD");
+        Assert.Contains(cached, r => r.Method == "GET");
+        Assert.All(kit.Hub.Requests.Where(r => r.Listener == "hub"), r => Assert.Equal("Bearer hf_right", r.Authorization));
+    }
+
+    [Fact]
     public async Task Unknown_repository_revision_and_file_have_their_own_kinds()
     {
         await using var kit = new HubTestKit();

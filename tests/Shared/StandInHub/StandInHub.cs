@@ -51,6 +51,11 @@ public sealed class StandInHub : IAsyncDisposable
     public void ClearRequests() => _requests.Clear();
     /// <summary>The most file contents (GETs with a body) that were being sent at the same time.</summary>
     public int MaxConcurrentTransfers => Volatile.Read(ref _maxActiveTransfers);
+    /// <summary>
+    /// Plain (non-LFS) files are answered with a relative 307 to <c>/api/resolve-cache/models/{repo}/{commit}/{file}</c>
+    /// on the same host, which serves them: a HEAD must follow it (and keep the token) to see the ETag.
+    /// </summary>
+    public bool RelativeRedirects { get; set; }
     /// <summary>A pause after each 16 KiB chunk of file content (to make transfers overlap or to cancel one midway).</summary>
     public TimeSpan ChunkDelay { get; set; }
 
@@ -190,8 +195,11 @@ public sealed class StandInHub : IAsyncDisposable
             await RespondAsync(s, 200, "OK", [("Content-Type", "application/json")], body, ct: ct);
             return;
         }
-        // /{org}/{name}/resolve/{rev}/{file...}
-        var seg = path.TrimStart('/').Split('/');
+        const string resolveCache = "/api/resolve-cache/models/";
+        bool viaCache = path.StartsWith(resolveCache, StringComparison.Ordinal);
+        // /{org}/{name}/resolve/{rev}/{file...} or /api/resolve-cache/models/{org}/{name}/{commit}/{file...}
+        var seg = (viaCache ? path[resolveCache.Length..] : path.TrimStart('/')).Split('/');
+        if (viaCache) seg = [seg[0], seg[1], "resolve", .. seg[2..]];
         if (seg.Length < 5 || seg[2] != "resolve") { await RespondAsync(s, 404, "Not Found", [], ct: ct); return; }
         string id = seg[0] + "/" + seg[1];
         string rev = Uri.UnescapeDataString(seg[3]);
@@ -218,6 +226,13 @@ public sealed class StandInHub : IAsyncDisposable
                 ("Location", $"{CdnEndpoint}/repos/{sha}?repo={Uri.EscapeDataString(id)}&file={Uri.EscapeDataString(file)}&X-Amz-Signature=stand-in"),
             ]);
             await RespondAsync(s, 302, "Found", common, r.Method == "HEAD" ? null : redirect, headOnlyLength: redirect.Length, ct: ct);
+            return;
+        }
+        if (RelativeRedirects && !viaCache)
+        {
+            // The hub answers plain files from its resolve cache, through a relative redirect on the same host.
+            common.Add(("Location", $"{resolveCache}{id}/{rp.Commit}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}"));
+            await RespondAsync(s, 307, "Temporary Redirect", common, null, ct: ct);
             return;
         }
         common.Add(("ETag", $"\"{GitBlobSha1(content)}\""));
