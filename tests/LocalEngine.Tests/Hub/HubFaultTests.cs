@@ -62,6 +62,23 @@ public sealed class HubFaultTests
     }
 
     [Fact]
+    public async Task Busy_hub_is_retried_up_to_MaxRetries()
+    {
+        await using var kit = new HubTestKit();
+        var repo = kit.Serve("org/busy", Sharded);
+        kit.Hub.FailNext("org/busy", "config.json", times: 2);
+
+        string snapshot = await HubDownloader.DownloadModelAsync("org/busy", options: kit.Options() with { MaxRetries = 2 });
+        HubTestKit.AssertLayout(kit.Cache, "org/busy", repo.Commit, snapshot, Sharded);
+
+        kit.Serve("org/busier", Sharded);
+        kit.Hub.FailNext("org/busier", "config.json", times: 3);
+        var e = await Assert.ThrowsAsync<HubException>(() => HubDownloader.DownloadModelAsync("org/busier", options: kit.Options() with { MaxRetries = 2 }));
+        Assert.Equal(HubErrorKind.Network, e.Kind);
+        Assert.Equal(503, e.StatusCode);
+    }
+
+    [Fact]
     public async Task Corrupted_content_is_refused_and_nothing_is_kept()
     {
         await using var kit = new HubTestKit();

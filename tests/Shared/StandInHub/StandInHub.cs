@@ -31,6 +31,7 @@ public sealed class StandInHub : IAsyncDisposable
     readonly ConcurrentDictionary<(string Repo, string File), byte> _corrupt = new();
     readonly ConcurrentDictionary<(string Repo, string File), long> _announcedSizes = new();
     readonly ConcurrentDictionary<(string Repo, string File), byte> _hidden = new();
+    readonly ConcurrentDictionary<(string Repo, string File), int> _failures = new();
     int _activeTransfers;
     int _maxActiveTransfers;
 
@@ -81,6 +82,9 @@ public sealed class StandInHub : IAsyncDisposable
     public void Corrupt(string repoId, string file) => _corrupt[(repoId, file)] = 0;
     /// <summary>HEAD announces <paramref name="size"/> bytes for <paramref name="file"/> (for example more than any disk holds).</summary>
     public void AnnounceSize(string repoId, string file, long size) => _announcedSizes[(repoId, file)] = size;
+
+    /// <summary>The next <paramref name="times"/> requests (HEAD or GET) that resolve <paramref name="file"/> answer 503.</summary>
+    public void FailNext(string repoId, string file, int times = 1) => _failures[(repoId, file)] = times;
 
     /// <summary>The API still lists <paramref name="file"/>, but resolving it answers 404 EntryNotFound.</summary>
     public void Hide(string repoId, string file) => _hidden[(repoId, file)] = 0;
@@ -212,6 +216,11 @@ public sealed class StandInHub : IAsyncDisposable
             if (auth != "Bearer " + rp.Token) { await ErrorAsync(s, 403, "GatedRepo", $"Access to model {id} is restricted and you are not in the authorized list.", null, ct); return; }
         }
         if (!rp.Knows(rev)) { await ErrorAsync(s, 404, "RevisionNotFound", $"Invalid rev id: {rev}", null, ct); return; }
+        if (_failures.TryGetValue((id, file), out int left) && left > 0 && _failures.TryUpdate((id, file), left - 1, left))
+        {
+            await RespondAsync(s, 503, "Service Unavailable", [("Retry-After", "0")], "busy"u8.ToArray(), ct: ct);
+            return;
+        }
         if (!rp.Files.TryGetValue(file, out var content) || _hidden.ContainsKey((id, file))) { await ErrorAsync(s, 404, "EntryNotFound", $"{file} does not exist on \"{rev}\"", rp.Commit, ct); return; }
         long announced = _announcedSizes.TryGetValue((id, file), out long a) ? a : content.Length;
         var common = new List<(string, string)> { ("X-Repo-Commit", rp.Commit) };
