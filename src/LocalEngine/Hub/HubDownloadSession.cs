@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Glm4vSK.LocalEngine.Hub;
 
@@ -63,10 +61,12 @@ internal sealed class HubDownloadSession(HubHttp http, HubRepoCache cache, HubOp
             string blob = cache.Blob(first.Metadata!.Etag);
             if (!File.Exists(blob)) await TransferAsync(first.File, first.Metadata, blob, token).ConfigureAwait(false);
             else Interlocked.Add(ref _bytesDone, LengthOf(blob));
+            long length = LengthOf(blob);
             foreach (var p in group)
             {
                 HubRepoCache.Link(blob, p.Pointer);
-                Report(p.File, LengthOf(blob), p.Metadata!.Size);
+                if (p != first) Interlocked.Add(ref _bytesDone, length); // same content under another name: counted per file
+                Report(p.File, length, p.Metadata!.Size);
             }
         }).ConfigureAwait(false);
     }
