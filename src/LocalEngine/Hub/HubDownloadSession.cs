@@ -11,7 +11,7 @@ internal sealed class HubDownloadSession(HubHttp http, HubRepoCache cache, HubOp
     IProgress<HubDownloadProgress>? progress, CancellationToken ct)
 {
     const int BufferSize = 1 << 16;
-    const long ReportEvery = 1 << 20;
+    const long ReportEvery = 256 << 10; // often enough for a progress bar, rare enough for a multi-GB shard
     long _bytesDone;
     long _bytesTotal;
     bool _totalUnknown;

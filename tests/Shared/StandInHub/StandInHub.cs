@@ -16,8 +16,9 @@ public sealed record StandInHubRequest(string Listener, string Method, string Pa
 /// with X-Repo-Commit and ETag (git blob sha1) for plain files, and for LFS files (*.safetensors) a 302 to a second
 /// listener (the "CDN", another port, so another host for the client) with X-Linked-Etag (sha256) and X-Linked-Size;
 /// Range requests; X-Error-Code errors (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo). Faults can be
-/// injected per file: a connection cut mid-transfer, corrupted content, an announced size. BCL only, so any test
-/// project can link this file.
+/// injected per file: a connection cut mid-transfer, corrupted content, an announced size, a hidden file, a busy
+/// (503) answer. BCL only, so any test project can link it:
+/// <c>&lt;Compile Include="../Shared/StandInHub/*.cs" Link="Shared/StandInHub/%(Filename)%(Extension)" /&gt;</c>.
 /// </summary>
 public sealed class StandInHub : IAsyncDisposable
 {
