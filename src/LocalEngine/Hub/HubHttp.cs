@@ -115,7 +115,7 @@ internal sealed class HubHttp : IDisposable
             {
                 response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested)) // a connect timeout
             {
                 throw new HubException(HubErrorKind.Network, $"Could not reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}). Check the network or proxy, or set HF_HUB_OFFLINE=1 to use the cache only.", null, e);
             }
