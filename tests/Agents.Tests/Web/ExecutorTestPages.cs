@@ -63,11 +63,32 @@ public static class ExecutorTestPages
         <body><input id="q" aria-label="Search the web" style="position:absolute;left:100px;top:100px;width:300px"></body></html>
         """;
 
+    /// <summary>
+    /// A 400×300 pad at (100, 100) that records its pointer events in <c>window.events</c> as <c>type:button</c>, and
+    /// counts moves with the left button held in <c>window.dragMoves</c> (for the gestures of the coordinate protocols).
+    /// </summary>
+    public const string Gestures = """
+        <!doctype html>
+        <html><head><meta charset="utf-8"><title>Gestures</title></head>
+        <body style="margin:0;font:16px sans-serif">
+          <div id="pad" style="position:absolute;left:100px;top:100px;width:400px;height:300px;background:#eee"></div>
+          <script>
+            window.events = [];
+            window.dragMoves = 0;
+            const pad = document.getElementById('pad');
+            for (const t of ['mouseenter', 'mousedown', 'mouseup', 'click', 'dblclick', 'contextmenu', 'auxclick'])
+              pad.addEventListener(t, e => { events.push(t + ':' + e.button); if (t === 'contextmenu') e.preventDefault(); });
+            pad.addEventListener('mousemove', e => { if (e.buttons & 1) window.dragMoves++; });
+          </script>
+        </body></html>
+        """;
+
     /// <summary>The pages by path (served beside <see cref="WebTestPages"/>' by <see cref="BrowserFixture"/>).</summary>
     public static Dictionary<string, string> All() => new()
     {
         ["/executor"] = Main,
         ["/executor/second"] = Second,
         ["/executor/search"] = Search,
+        ["/executor/gestures"] = Gestures,
     };
 }

@@ -109,7 +109,7 @@ internal static class SetOfMarks
         /// frame whose field cannot be inspected (treated as sensitive, since it may be a login or payment form).
         /// </summary>
         public string? SensitiveReason => SealedFrame is { } source
-            ? $"typing into a frame the page cannot inspect ({PlaywrightWebExecutor.Shorten(source, 60)}, cross-origin or sandboxed): its field could not be inspected, so it is treated as sensitive"
+            ? $"typing into a frame the page cannot inspect ({WebText.Shorten(source, 60)}, cross-origin or sandboxed): its field could not be inspected, so it is treated as sensitive"
             : Secret is { } kind ? $"typing into a {kind} field" : null;
 
         /// <summary><c>&lt;input type=password&gt; "Password"</c>.</summary>
@@ -119,6 +119,15 @@ internal static class SetOfMarks
             return Text.Length == 0 ? tag : $"{tag} \"{Text}\"";
         }
     }
+
+    /// <summary>Why typing into a field the model saw as <c>input[type=password]</c> is sensitive.</summary>
+    internal const string PasswordReason = "typing into a password field";
+
+    /// <summary>Reads <see cref="ScrollScript"/>'s result, or <see langword="null"/> when the page gave none.</summary>
+    internal static ScrollReport? ReadScroll(JsonElement? result) =>
+        result is { ValueKind: JsonValueKind.Object } r
+            ? new ScrollReport(String(r, "target") == "element", String(r, "tag"), Number(r, "moved"), Number(r, "max"))
+            : null;
 
     /// <summary>Reads an element description, or <see langword="null"/>.</summary>
     internal static ElementInfo? ReadInfo(JsonElement? result)

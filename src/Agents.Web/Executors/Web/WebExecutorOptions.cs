@@ -71,8 +71,8 @@ public sealed class WebExecutorOptions
     public bool AllowFileUrls { get; init; }
 
     /// <summary>
-    /// Where the web protocol's <c>Bing</c> (search) action goes, if <see cref="AllowNavigation"/> allows it
-    /// (a <c>Google</c> action goes to <c>https://www.google.com/</c>). Default <c>https://www.bing.com/</c>.
+    /// Where the web protocol's <c>Bing</c> (search) action goes, if <see cref="AllowNavigation"/> allows it.
+    /// Default <c>https://www.bing.com/</c>.
     /// </summary>
     public Uri SearchUrl { get; init; } = new("https://www.bing.com/");
 
@@ -118,4 +118,31 @@ public sealed class WebExecutorOptions
     /// enforces the default <see cref="AllowNavigation"/> rule in the network stack; Playwright's routing still guards.
     /// </summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>Checks every setting; the executor calls it before it launches or wraps anything.</summary>
+    /// <exception cref="ArgumentException">A setting is missing or out of range (the message names it).</exception>
+    internal void Validate()
+    {
+        const string name = "options";
+        ArgumentException.ThrowIfNullOrWhiteSpace(ExecutablePath, name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ViewportWidth, name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ViewportHeight, name);
+        ArgumentNullException.ThrowIfNull(SearchUrl, name);
+        ArgumentOutOfRangeException.ThrowIfNegative(ScrollPixels, name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WheelClickPixels, name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ScrollClicksDefault, name);
+        ArgumentOutOfRangeException.ThrowIfNegative(TypeDelayMs, name);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxElementTextLength, name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WaitDuration, TimeSpan.Zero, name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SettleDelay, TimeSpan.Zero, name);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(NavigationTimeout, TimeSpan.Zero, name);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LaunchTimeout, TimeSpan.Zero, name);
+        ArgumentNullException.ThrowIfNull(ExtraArguments, name);
+        ArgumentNullException.ThrowIfNull(AllowedOrigins, name);
+        foreach (var origin in AllowedOrigins)
+            if (!WebOriginPolicy.IsValidOrigin(origin))
+                throw new ArgumentException(
+                    $"WebExecutorOptions.AllowedOrigins: '{origin}' is not an absolute http, https, ws or wss URI; list origins such as " +
+                    "http://127.0.0.1:8080/ (use AllowFileUrls for file: pages).", name);
+    }
 }
