@@ -156,3 +156,16 @@ public sealed partial class ChatTests
         public override Encoding Encoding => Encoding.UTF8;
     }
 }
+
+/// <summary>What <c>glm4v ground</c> asks the model.</summary>
+public sealed class GroundPromptTests
+{
+    [Fact]
+    public void A_phrase_is_asked_for_as_boxes_and_a_sentence_is_sent_as_written()
+    {
+        Assert.Contains("the red shoes", Commands.GroundCommand.Prompt("the red shoes"));
+        Assert.Contains("[[x1,y1,x2,y2]]", Commands.GroundCommand.Prompt("the red shoes"));
+        Assert.Equal("Where is the cat? Answer with a point.", Commands.GroundCommand.Prompt(" Where is the cat? Answer with a point. "));
+        Assert.Equal("Where is the cat?", Commands.GroundCommand.Prompt("Where is the cat?"));
+    }
+}

@@ -15,7 +15,7 @@ internal static class GroundCommand
         var image = CliOption.ExistingFile("--image", "the image to search", "-i");
         image.Required = true;
         var output = new Option<string>("--output", "-o") { Description = "where to write the PNG with the boxes drawn", HelpName = "out.png", Required = true };
-        var query = CliOption.Words("query", "what to find, e.g. \"the red shoes\" (a bare phrase is asked for as boxes; words are joined)", ArgumentArity.OneOrMore);
+        var query = CliOption.Words("query", "what to find: a phrase (\"the red shoes\": asked for as boxes) or a question ending in ? or . (sent as written)", ArgumentArity.OneOrMore);
         var command = new Command("ground", "Find things in an image and draw the boxes and points of the answer on it.");
         model.AddTo(command);
         command.Options.Add(image);
@@ -42,11 +42,12 @@ internal static class GroundCommand
     }
 
     /// <summary>
-    /// A bare phrase becomes the grounding request GLM-4V is trained on (boxes as [[x1,y1,x2,y2]] in thousandths); a
-    /// full question is sent as written.
+    /// A bare phrase ("the red shoes") becomes the grounding request GLM-4V answers with boxes ([[x1,y1,x2,y2]] in
+    /// thousandths); a sentence (ending in '?' or '.') is sent as written.
     /// </summary>
-    internal static string Prompt(string query) =>
-        query.TrimEnd().EndsWith('?') || query.Contains("box", StringComparison.OrdinalIgnoreCase) || query.Contains("point", StringComparison.OrdinalIgnoreCase)
-            ? query
-            : $"Locate {query} in the image and give the bounding box of each as [[x1,y1,x2,y2]].";
+    internal static string Prompt(string query)
+    {
+        string q = query.Trim();
+        return q.EndsWith('?') || q.EndsWith('.') ? q : $"Locate {q} in the image and give the bounding box of each as [[x1,y1,x2,y2]].";
+    }
 }
