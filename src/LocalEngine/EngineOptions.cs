@@ -21,6 +21,13 @@ public sealed record EngineOptions
     public Processing.ProcessorOptions? Processor { get; init; }
     /// <summary>Intra-op CPU threads for TorchSharp, 1 to <see cref="MaxCpuThreads"/> (null: libtorch's default). Process-wide.</summary>
     public int? CpuThreads { get; init; }
+    /// <summary>
+    /// Download a hub id that is not a local directory from Hugging Face (into the cache shared with huggingface_hub, or
+    /// bring it up to date) instead of failing when it is not cached. Off by default: nothing is downloaded unasked.
+    /// </summary>
+    public bool Download { get; init; }
+    /// <summary>Endpoint, token, cache and transfer settings of <see cref="Download"/> (null: all from the HF_* environment variables).</summary>
+    public Hub.HubOptions? HubOptions { get; init; }
 
     /// <summary>
     /// Every invalid field, in declaration order. The one set of rules for engine options: <see cref="Validate"/> and
@@ -38,6 +45,8 @@ public sealed record EngineOptions
         // libtorch aborts the whole process (std::terminate) on a thread count below 1.
         if (CpuThreads is < 1 or > MaxCpuThreads)
             problems.Add(new(nameof(CpuThreads), $"is {CpuThreads}: use 1 to {MaxCpuThreads} threads, or null for libtorch's default."));
+        if (HubOptions is not null)
+            problems.AddRange(HubOptions.FindProblems().Select(p => p with { Field = $"{nameof(HubOptions)}.{p.Field}" }));
         return problems;
     }
 

@@ -51,18 +51,28 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     public Device Device => _model.Device;
     internal Glm4vModel Model => _model;
 
-    /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache) off the calling thread.</summary>
+    /// <summary>
+    /// Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with
+    /// <see cref="EngineOptions.Download"/>) off the calling thread.
+    /// </summary>
     public static Task<Glm4vEngine> LoadAsync(string modelDirOrHubId, EngineOptions? options = null,
         IProgress<ModelLoadProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Load(modelDirOrHubId, options, progress), cancellationToken);
+        Task.Run(async () =>
+        {
+            options ??= new EngineOptions();
+            options.Validate();
+            string dir = await ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions, progress: null, cancellationToken).ConfigureAwait(false);
+            return Load(dir, options, progress);
+        }, cancellationToken);
 
-    /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache).</summary>
+    /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with <see cref="EngineOptions.Download"/>).</summary>
     /// <exception cref="ArgumentException">An option is invalid (checked before anything is read or libtorch is called).</exception>
     public static Glm4vEngine Load(string modelDirOrHubId, EngineOptions? options = null, IProgress<ModelLoadProgress>? progress = null)
     {
         options ??= new EngineOptions();
         options.Validate();
-        string dir = ModelLocator.Resolve(modelDirOrHubId);
+        // Blocking on the download is this synchronous method's contract; the library's awaits never need the caller's context.
+        string dir = ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions).GetAwaiter().GetResult();
         var config = Glm4vConfig.Load(dir, out string textFieldPrefix);
         var generation = GenerationConfig.Load(dir);
         if (options.CpuThreads is int threads) torch.set_num_threads(threads);

@@ -24,7 +24,7 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
             ("Glm4v:ModelPath", model.Dir), ("Glm4v:Device", "cpu"), ("Glm4v:DType", "float32"), ("Glm4v:MaxContextTokens", "512"),
             ("Glm4v:MinPixels", "3136"), ("Glm4v:MaxPixels", "50176"), ("Glm4v:AllowedFileRoots:0", model.Photos),
             ("Glm4v:EnableThinking", "false"), ("Glm4v:ModelId", "tiny-glm"), ("Glm4v:CpuThreads", threads.ToString()),
-            ("Glm4v:MaxOutputTokens", "3"), ("Glm4v:IncludeReasoning", "false"));
+            ("Glm4v:MaxOutputTokens", "3"), ("Glm4v:IncludeReasoning", "false"), ("Glm4v:Download", "true"));
         var services = new ServiceCollection();
         services.AddGlm4vChatClient(config.GetSection("Glm4v"));
         var provider = services.BuildServiceProvider();
@@ -48,6 +48,7 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
         Assert.Equal(ScalarType.Float32, engine.Options.DType);
         Assert.Equal(512, engine.ContextTokens);
         Assert.Equal(threads, engine.Options.CpuThreads);
+        Assert.True(engine.Options.Download); // a directory path: nothing to download, the opt-in is only carried
         Assert.Equal([Path.GetFullPath(model.Photos)], engine.Options.Processor!.MediaAccess.AllowedFileRoots);
 
         // the pixel budget reaches the image processor: the prompt has the size the settings' budget gives

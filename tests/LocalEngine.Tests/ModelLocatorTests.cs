@@ -86,7 +86,8 @@ public sealed class ModelLocatorTests
     [Fact]
     public void Default_cache_is_under_the_user_profile()
     {
-        using var env = new EnvironmentVariableScope().Set("HF_HUB_CACHE", null).Set("HF_HOME", null);
+        using var env = new EnvironmentVariableScope().Set("HF_HUB_CACHE", null).Set("HF_HOME", null)
+            .Set("HUGGINGFACE_HUB_CACHE", null).Set("XDG_CACHE_HOME", null);
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         Assert.Equal(Path.Combine(home, ".cache", "huggingface", "hub"), ModelLocator.HubCacheDirectory());
     }
@@ -119,6 +120,7 @@ public sealed class ModelLocatorTests
             Assert.Contains(id, e.Message);
             Assert.Contains(cache, e.Message);
             Assert.Contains("does not download", e.Message);
+            Assert.Contains("EngineOptions.Download", e.Message); // the opt-in that would fetch it
         }
     }
 

@@ -17,8 +17,13 @@ public sealed class Glm4vClientSettings
     /// <summary>The configuration section these settings are conventionally bound from.</summary>
     public const string DefaultConfigSectionName = "Glm4v";
 
-    /// <summary>Model directory, or a Hugging Face hub id found in the local cache (nothing is downloaded). Required.</summary>
+    /// <summary>Model directory, or a Hugging Face hub id found in the local cache (downloaded only with <see cref="Download"/>). Required.</summary>
     public string? ModelPath { get; set; }
+    /// <summary>
+    /// Download a hub id <see cref="ModelPath"/> into the Hugging Face cache when the engine loads (or bring it up to
+    /// date), with the HF_ENDPOINT / HF_TOKEN / HF_HUB_CACHE / HF_HUB_OFFLINE environment; default false: cache only.
+    /// </summary>
+    public bool Download { get; set; }
     /// <summary>"cpu" (default), "cuda" or "cuda:N".</summary>
     public string Device { get; set; } = "cpu";
     /// <summary>"float32", "bfloat16" or "float16" (also "fp32", "bf16", "fp16"); null or "auto" keeps the checkpoint's dtype.</summary>
@@ -51,7 +56,7 @@ public sealed class Glm4vClientSettings
         var problems = new List<string>();
         string Key(string property) => keyPrefix + property;
         if (string.IsNullOrWhiteSpace(ModelPath))
-            problems.Add($"'{Key(nameof(ModelPath))}' is not set: give the model directory or a Hugging Face hub id in the local cache (for example --{Key(nameof(ModelPath))}=/models/GLM-4.6V-Flash).");
+            problems.Add($"'{Key(nameof(ModelPath))}' is not set: give the model directory or a Hugging Face hub id (in the local cache, or downloaded with '{Key(nameof(Download))}' = true), for example --{Key(nameof(ModelPath))}=/models/GLM-4.6V-Flash.");
         if (!TryParseDType(DType, out var dtype))
             problems.Add($"'{Key(nameof(DType))}' is '{DType}': use \"float32\", \"bfloat16\" or \"float16\" (or leave it unset to keep the checkpoint's dtype).");
         // Device, MaxContextTokens and CpuThreads follow the engine's own rules (one source of truth).
@@ -92,6 +97,7 @@ public sealed class Glm4vClientSettings
         DType = dtype,
         MaxContextTokens = MaxContextTokens,
         CpuThreads = CpuThreads,
+        Download = Download,
     };
 
     internal Glm4vChatClientOptions ToClientOptions() => new()
