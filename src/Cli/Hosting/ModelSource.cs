@@ -54,6 +54,6 @@ internal static class ModelSource
     public static bool LooksLikeHubId(string value)
     {
         string[] parts = value.Split('/');
-        return parts.Length == 2 && parts.All(p => p.Length > 0 && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
+        return parts.Length == 2 && parts.All(p => p.Length > 0 && p is not "." and not ".." && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
     }
 }
