@@ -37,7 +37,7 @@ internal sealed partial class ModelOptions
         });
         DType = new Option<ScalarType?>("--dtype")
         {
-            Description = "weights dtype: float32, bfloat16 or float16 (default: the checkpoint's, float32 on cpu for fp16)",
+            Description = "compute dtype: float32, bfloat16 or float16 (default: the checkpoint's, nothing converted)",
             HelpName = "float32|bfloat16|float16",
             CustomParser = r =>
             {
