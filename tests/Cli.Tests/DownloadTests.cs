@@ -44,6 +44,20 @@ public sealed class DownloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task On_a_terminal_the_progress_is_a_bar_and_the_last_line_is_still_the_snapshot()
+    {
+        var repo = _hub.AddRepo("stand-in/bar-model", StandInHub.FilesOf(FixtureModels.First()));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new Hosting.CliContext(output, error, TextReader.Null) { ErrorIsTerminal = true };
+        int code = await Glm4vCli.InvokeAsync(["download", repo.Id], context);
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal(Path.Combine(Path.GetFullPath(Cache), "models--stand-in--bar-model", "snapshots", repo.Commit), output.ToString().TrimEnd('\n', '\r').Split('\n')[^1]);
+        Assert.Contains("\u001b[", error.ToString());   // drawn with ANSI sequences, not the plain per-file lines
+        Assert.Contains(repo.Id, error.ToString());
+    }
+
+    [Fact]
     public async Task Download_of_an_unknown_repo_fails_with_the_reason()
     {
         var r = await CliRun.RunAsync("download", "stand-in/no-such-model");

@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace Glm4vSK.Cli.Hosting;
 
 /// <summary>
@@ -9,7 +11,10 @@ public sealed record CliContext(TextWriter Output, TextWriter Error, TextReader 
     /// <summary>Standard output is a terminal: colours (dimmed thinking) are wanted.</summary>
     public bool OutputIsTerminal { get; init; }
 
-    /// <summary>Standard error is a terminal: progress is drawn as a Spectre.Console bar, else written as plain lines.</summary>
+    /// <summary>
+    /// Standard error is an interactive ANSI terminal: progress is drawn there as a Spectre.Console bar, else written
+    /// as plain lines.
+    /// </summary>
     public bool ErrorIsTerminal { get; init; }
 
     /// <summary>Standard input is a terminal: prompts are shown and questions asked.</summary>
@@ -19,7 +24,8 @@ public sealed record CliContext(TextWriter Output, TextWriter Error, TextReader 
     public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In)
     {
         OutputIsTerminal = !Console.IsOutputRedirected,
-        ErrorIsTerminal = !Console.IsErrorRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected
+            && AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }).Profile.Capabilities is { Interactive: true, Ansi: true },
         InputIsTerminal = !Console.IsInputRedirected,
     };
 }

@@ -82,13 +82,16 @@ internal static class CliProgress
         return await HubDownloader.DownloadModelAsync(repoId, revision, options, plain, cancellationToken);
     }
 
-    /// <summary>A console that draws on stderr, or null where bars do not belong (not a terminal).</summary>
-    static IAnsiConsole? Bar(CliContext context)
-    {
-        if (!context.ErrorIsTerminal) return null;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
-        return console.Profile.Capabilities.Interactive ? console : null;
-    }
+    /// <summary>A console that draws on stderr, or null where bars do not belong (see <see cref="CliContext.ErrorIsTerminal"/>).</summary>
+    static IAnsiConsole? Bar(CliContext context) => context.ErrorIsTerminal
+        ? AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Error),
+            // Detected once, for the real stderr, in CliContext.FromConsole; a writer passed in is taken at its word.
+            Interactive = InteractionSupport.Yes,
+            Ansi = AnsiSupport.Yes,
+        })
+        : null;
 
     static string Size(long bytes) => bytes switch
     {
