@@ -37,7 +37,7 @@ internal sealed record BenchSettings
 }
 
 /// <summary>Loads one model in one dtype and runs the engine-level benchmarks on it.</summary>
-internal sealed class ModelBench(string label, string modelDir, ScalarType dtype, BenchSettings settings)
+internal sealed class ModelBench(string label, string modelDir, ScalarType dtype, BenchSettings settings, TextWriter log)
 {
     public string DTypeName => dtype == ScalarType.BFloat16 ? "bf16" : dtype == ScalarType.Float16 ? "fp16" : "fp32";
 
@@ -175,5 +175,5 @@ internal sealed class ModelBench(string label, string modelDir, ScalarType dtype
         return pairs;
     }
 
-    void Log(string what) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {label} {DTypeName}: {what}");
+    void Log(string what) => log.WriteLine($"[{DateTime.Now:HH:mm:ss}] {label} {DTypeName}: {what}");
 }

@@ -3,28 +3,27 @@ namespace Glm4vSK.Benchmarks;
 /// <summary>Where the repository and the fixtures are (same rule as the tests).</summary>
 internal static class Paths
 {
-    /// <summary>$GLM4V_FIXTURES, else the repository's tests/fixtures.</summary>
-    public static string FixtureRoot
+    /// <summary>$GLM4V_FIXTURES, else the repository's tests/fixtures; null outside the repository (an installed tool).</summary>
+    public static string? FixtureRoot
     {
         get
         {
             string? env = Environment.GetEnvironmentVariable("GLM4V_FIXTURES");
             if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-            return Path.GetFullPath(Path.Combine(RepositoryRoot, "tests", "fixtures"));
+            return RepositoryRoot is { } root ? Path.GetFullPath(Path.Combine(root, "tests", "fixtures")) : null;
         }
     }
 
-    /// <summary>The first directory holding Glm4vSK.sln above the binaries, else above the working directory.</summary>
-    public static string RepositoryRoot =>
-        FindUp(AppContext.BaseDirectory) ?? FindUp(Environment.CurrentDirectory)
-        ?? throw new InvalidOperationException($"Glm4vSK.sln not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}.");
+    /// <summary>models/<paramref name="name"/> of the fixture set, or null when there is no fixture set.</summary>
+    public static string? FixtureModel(string name) => FixtureRoot is { } root ? Path.Combine(root, "models", name) : null;
 
-    /// <summary><paramref name="path"/> relative to the repository root when it lies near it, else as given.</summary>
-    public static string Relative(string path)
-    {
-        try { return Path.GetRelativePath(RepositoryRoot, path); }
-        catch (InvalidOperationException) { return path; }
-    }
+    /// <summary>The first directory holding Glm4vSK.sln above the binaries, else above the working directory.</summary>
+    public static string? RepositoryRoot => FindUp(AppContext.BaseDirectory) ?? FindUp(Environment.CurrentDirectory);
+
+    /// <summary><paramref name="path"/> relative to the repository root when it lies in it, else as given.</summary>
+    public static string Relative(string path) =>
+        RepositoryRoot is { } root && Path.GetFullPath(path).StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? Path.GetRelativePath(root, path) : path;
 
     static string? FindUp(string start)
     {
@@ -85,7 +84,7 @@ internal static class Machine
     }
 
     /// <summary>Waits (up to <paramref name="maxSeconds"/>) for a 5 s window in which other processes use &lt; 15 % of one core.</summary>
-    public static void WaitQuiet(double maxSeconds)
+    public static void WaitQuiet(double maxSeconds, TextWriter log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(maxSeconds);
         while (true)
@@ -97,15 +96,15 @@ internal static class Machine
             double other = Math.Max(0, (y.Busy - x.Busy) - (y.Self - x.Self)) / 100.0 / 5.0;
             if (other < 0.15)
             {
-                Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] machine quiet (others {100 * other:F0} % of a core); starting");
+                log.WriteLine($"[{DateTime.Now:HH:mm:ss}] machine quiet (others {100 * other:F0} % of a core); starting");
                 return;
             }
             if (DateTime.UtcNow >= deadline)
             {
-                Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] still busy (others {100 * other:F0} % of a core); starting anyway");
+                log.WriteLine($"[{DateTime.Now:HH:mm:ss}] still busy (others {100 * other:F0} % of a core); starting anyway");
                 return;
             }
-            Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] waiting: other processes use {100 * other:F0} % of a core");
+            log.WriteLine($"[{DateTime.Now:HH:mm:ss}] waiting: other processes use {100 * other:F0} % of a core");
         }
     }
 

@@ -1,38 +1,26 @@
 using Glm4vSK.Agents;
 using Glm4vSK.Agents.Executors;
 using Glm4vSK.Agents.Prompts;
-using Glm4vSK.Samples;
+using Glm4vSK.Connector;
+using Glm4vSK.LocalEngine;
+using Microsoft.Extensions.AI;
 
-// glm4v-desktop-agent: a GLM-4.1V/4.5V/4.6V model operates an X11 desktop (a real one, or Xvfb) with the OSWorld-style
-// PC protocol: left_click(start_box='[x,y]'), type(content='…'), key(keys='ctrl+s'), scroll(…), DONE().
-AgentArgs opts;
-try { opts = AgentArgs.Parse(args); }
-catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
-if (opts.Has("help") || opts.Task is null)
-{
-    Console.Error.WriteLine($"""
-        usage: glm4v-desktop-agent <model> [--display :N] [--protocol glm45|glm41] [agent options] "task"
-          --display      the X display to operate (default: $DISPLAY); screenshots via libX11, input via xdotool
-          --protocol     glm45 (GLM-4.5V/4.6V prompt, default) or glm41 (GLM-4.1V-Thinking prompt)
-        {ModelConnection.Usage}
-        example: Xvfb :99 -screen 0 1280x800x24 & DISPLAY=:99 xterm &
-                 dotnet run -c Release --project samples/DesktopAgent -- --model /models/GLM-4.6V-Flash --display :99 \
-                     "Open a terminal and list the files in /tmp"
-        """);
-    return 2;
-}
+// A GLM-4.5V/4.6V model operates the X11 desktop of $DISPLAY (a real one, or Xvfb) with the OSWorld-style PC protocol:
+// left_click(start_box='[x,y]'), type(content='…'), key(keys='ctrl+s'), DONE(). The options (display, GLM-4.1V
+// prompt, remote servers, dry runs) are in the command line: `glm4v agent desktop`.
+//   Xvfb :99 -screen 0 1280x800x24 & DISPLAY=:99 xterm &
+//   DISPLAY=:99 dotnet run -c Release --project samples/DesktopAgent -- <model dir> "Open a terminal and list /tmp"
+if (args.Length != 2) { Console.Error.WriteLine("usage: glm4v-desktop-agent <model dir> \"task\""); return 2; }
 
-return await AgentConsole.RunAsync(opts, async ct =>
+await using var engine = await Glm4vEngine.LoadAsync(args[0]);
+using IChatClient client = new Glm4vChatClient(engine);
+var desktop = new X11DesktopExecutor(new X11ExecutorOptions());   // screenshots via libX11, input via xdotool
+var agent = new GuiAgent(client, new Glm45VPcPromptBuilder(), desktop, new GuiAgentOptions
 {
-    IGuiPromptBuilder builder = opts.Get("protocol") switch
-    {
-        null or "glm45" => new Glm45VPcPromptBuilder(),
-        "glm41" => new Glm41VPcPromptBuilder(),
-        var p => throw new ArgumentException($"--protocol {p}: use glm45 or glm41"),
-    };
-    var executor = new X11DesktopExecutor(new X11ExecutorOptions { Display = opts.Get("display") });
-    await using var model = await ModelConnection.OpenAsync(opts, ct);
-    Console.Error.WriteLine($"model: {model.Description}; desktop {executor.Display}; protocol {builder.GetType().Name}");
-    var agent = new GuiAgent(model.Client, builder, executor, AgentConsole.Options(opts, builder));
-    return await agent.RunAsync(opts.Task!, ct);
+    MaxSteps = 20,
+    OnStep = (step, _) => { Console.Error.WriteLine($"step {step.Index}: {step.Action?.Name} -> {step.Outcome?.Message}"); return ValueTask.CompletedTask; },
 });
+var run = await agent.RunAsync(args[1]);
+Console.WriteLine($"{run.Status}: {run.Answer ?? run.Message}");
+Console.WriteLine($"report: {await run.SaveAsync(Path.Combine("agent-runs", "desktop"))}");
+return run.Status == GuiAgentStatus.Completed ? 0 : 3;

@@ -1,5 +1,6 @@
 using Glm4vSK.Connector;
 using Glm4vSK.LocalEngine;
+using Glm4vSK.Cli.Hosting;
 using Microsoft.Extensions.AI;
 
 // A user's first program against the packages: load a checkpoint, ask about an image through the IChatClient, print

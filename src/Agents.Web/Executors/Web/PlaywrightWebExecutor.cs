@@ -170,6 +170,10 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
         if (_options.SettleDelay > TimeSpan.Zero)
             await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
+        // A round trip through the page after the delay: a navigation the action started reaches the guard before the
+        // page answers, so a loaded machine cannot make a blocked navigation look like a success.
+        if (!page.IsClosed)
+            await Quietly.AwaitAsync(page.EvaluateAsync(SetOfMarks.TwoFramesScript).WaitAsync(cancellationToken)).ConfigureAwait(false);
         string[] blocked = _guard.PageLoadsBlockedSince(blockedBefore);
         if (blocked.Length > 0)
             result = GuiActionOutcome.Failure($"{result.Message}; navigation to {blocked[^1]} is not allowed and was blocked, the page did not change");

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Glm4vSK.Benchmarks;
+using Glm4vSK.Cli.Hosting;
+
+namespace Glm4vSK.Cli.Commands;
+
+/// <summary><c>glm4v bench</c>: the engine benchmark (benchmarks/Glm4vSK.Benchmarks); the Markdown report on stdout, progress on stderr.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var quick = new Option<bool>("--quick") { Description = "few repetitions, shorter workloads (a smoke run, under a minute)" };
+        var threads = CliOption.Number("--threads", "libtorch intra-op threads (default: libtorch's choice)", 1, 4096, "N");
+        var waitQuiet = CliOption.Number("--wait-quiet", "first wait up to this many seconds for other processes to use under 15 % of a core", 0.0, double.MaxValue, "seconds");
+        var skipTiny = new Option<bool>("--skip-tiny") { Description = "skip the tiny fixture model" };
+        var skipMedium = new Option<bool>("--skip-medium") { Description = "skip the medium random model (≈ 0.17 B parameters, written to a temp folder)" };
+        var skipMoe = new Option<bool>("--skip-moe") { Description = "skip the mixture-of-experts against dense comparison" };
+        var tinyModel = new Option<string?>("--tiny-model") { Description = "the checkpoint of the 'tiny' rows (default: the fixture set's models/glm4v-tiny)", HelpName = "dir" };
+        var command = new Command("bench", "Benchmark the engine on CPU: prefill, decode, vision tower, decode step against its GEMV floor (Markdown on stdout).");
+        foreach (var option in new Option[] { quick, threads, waitQuiet, skipTiny, skipMedium, skipMoe, tinyModel })
+            command.Options.Add(option);
+        command.SetAction((parse, ct) =>
+        {
+            var options = new BenchmarkOptions
+            {
+                Quick = parse.GetValue(quick),
+                Threads = parse.GetValue(threads),
+                WaitQuiet = TimeSpan.FromSeconds(parse.GetValue(waitQuiet) ?? 0),
+                SkipTiny = parse.GetValue(skipTiny),
+                SkipMedium = parse.GetValue(skipMedium),
+                SkipMoe = parse.GetValue(skipMoe),
+                TinyModel = parse.GetValue(tinyModel),
+            };
+            // The benchmark is synchronous and CPU-bound: run it off the caller's thread so Ctrl+C can be observed.
+            return Task.Run(() =>
+            {
+                EngineBenchmark.Run(options, context.Output, context.Error, ct);
+                return ExitCodes.Success;
+            }, ct);
+        });
+        return command;
+    }
+}
