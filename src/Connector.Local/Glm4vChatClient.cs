@@ -79,7 +79,7 @@ public sealed partial class Glm4vChatClient : IChatClient
             InputTokenCount = prompt.TokenCount,
             OutputTokenCount = generated,
             TotalTokenCount = prompt.TokenCount + generated,
-            CachedInputTokenCount = 0,
+            CachedInputTokenCount = last?.CachedPromptTokens ?? 0,
             ReasoningTokenCount = reasoningTokens.Count,
         };
         var final = turn.Update([new UsageContent(usage)], last);
