@@ -11,11 +11,12 @@ using static TorchSharp.torch;
 // CPU benchmarks of the local engine: prefill, decode, vision tower, and the decode step against its GEMV floor.
 // Progress goes to stderr; the Markdown report goes to stdout.
 //   dotnet run -c Release --project benchmarks/Glm4vSK.Benchmarks -- [--quick] [--threads N] [--wait-quiet S] [--skip-tiny] [--skip-medium]
+//   ... -- --turn2 [--quick] [--threads N]    only: turn-2 time to first token of a chat about one 448² image, caches on vs off
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-bool quick = false, skipTiny = false, skipMedium = false, skipMoe = false;
+bool quick = false, skipTiny = false, skipMedium = false, skipMoe = false, turn2 = false;
 int? threads = null;
 double waitQuiet = 0;
 for (int i = 0; i < args.Length; i++)
@@ -26,13 +27,15 @@ for (int i = 0; i < args.Length; i++)
         case "--skip-tiny": skipTiny = true; break;
         case "--skip-medium": skipMedium = true; break;
         case "--skip-moe": skipMoe = true; break;
+        case "--turn2": turn2 = true; break;
         case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out int n) && n > 0: threads = n; i++; break;
         case "--wait-quiet" when i + 1 < args.Length && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out double w) && w >= 0: waitQuiet = w; i++; break;
         case "-h" or "--help":
-            Console.WriteLine("usage: Glm4vSK.Benchmarks [--quick] [--threads N] [--wait-quiet SECONDS] [--skip-tiny] [--skip-medium]");
+            Console.WriteLine("usage: Glm4vSK.Benchmarks [--quick] [--threads N] [--wait-quiet SECONDS] [--skip-tiny] [--skip-medium] [--turn2]");
             Console.WriteLine("  --quick             few repetitions, shorter workloads (smoke run, < 60 s)");
             Console.WriteLine("  --threads N         libtorch intra-op threads (default: libtorch's choice)");
             Console.WriteLine("  --wait-quiet S      first wait up to S seconds for other processes to use < 15 % of a core");
+            Console.WriteLine("  --turn2             only the turn-2 time to first token of a two-turn chat about one 448² image, caches on vs off");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
@@ -46,6 +49,16 @@ var wall = Stopwatch.StartNew();
 var cpuStart = Machine.SampleCpu();
 string loadStart = Machine.LoadAverage();
 if (threads is int t) torch.set_num_threads(t);
+
+if (turn2)
+{
+    string table = await new Turn2Bench(settings).RunAsync();
+    Console.Out.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
+        $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+        $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+        $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+    return 0;
+}
 
 var rows = new List<Row>();
 var overheads = new List<OverheadRow>();
@@ -83,9 +96,7 @@ if (!skipMedium)
     {
         Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] writing the medium random checkpoint to {mediumDir}");
         var sw = Stopwatch.StartNew();
-        var config = TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: 32000, mropeSection: [4, 6, 6],
-            intermediate: 2816, visionDepth: 4, visionHidden: 256, visionHeads: 4, imageSize: 112);
-        TinyCheckpoint.Write(mediumDir, config, ScalarType.Float32);
+        TinyCheckpoint.Write(mediumDir, BenchModels.Medium(), ScalarType.Float32);
         Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] written in {sw.Elapsed.TotalSeconds:F1} s");
         Harness.Collect();
         models.Add(Describe("medium", mediumDir, "random, TinyCheckpoint, stored fp32 (bf16 converted at load)"));
