@@ -13,6 +13,21 @@ public sealed class CacheMemoryTests
     [Fact]
     public void Caches_at_their_budget_keep_tensor_count_and_memory_flat_over_500_requests()
     {
+        // TorchSharp counts tensors per thread: a fresh thread sees only this workload (a pool thread may carry
+        // dispose scopes and tensors of earlier tests' async continuations).
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { Workload(); }
+            catch (Exception e) { failure = e; }
+        }, maxStackSize: 16 << 20);
+        thread.Start();
+        thread.Join();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
+
+    static void Workload()
+    {
         string name = RandomModels.Configs.Keys.First(k => !k.StartsWith("moe", StringComparison.Ordinal));
         string dir = RandomModels.Dir(name, RandomModels.Configs[name]);
         var config = Glm4vConfig.Load(dir);
