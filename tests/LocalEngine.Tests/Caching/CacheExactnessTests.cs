@@ -145,6 +145,41 @@ public sealed class CacheExactnessTests
     }
 
     [Theory, MemberData(nameof(Cases))]
+    public void A_reused_prefix_that_ends_inside_a_picture_prefills_the_rest_of_its_placeholders(string caseId)
+    {
+        using var c = ModelCase.Open(caseId);
+        var (requests, tolerance, k, config) = Open(c);
+        try
+        {
+            if (requests.All(r => r.ImageGrids.Count + r.VideoGrids.Count == 0)) Assert.Skip($"{caseId} has no pictures.");
+            using var off = Glm4vEngine.Load(c.ModelDir, Off);
+            long block = 2L * config.Text.NumHiddenLayers * config.Text.NumKeyValueHeads * Block * config.Text.HeadDim * sizeof(float);
+            int cut = 0;
+            foreach (var (request, row) in requests.Select((r, i) => (r, i)))
+            {
+                int first = FirstPicture(request, config);
+                int blocks = first / Block + 1;       // the first block boundary after the picture's first placeholder
+                var kinds = RopeIndex.Classify(request.InputIds, request.AttentionMask, config);
+                if (blocks * Block >= request.Length - 1 || kinds[0, blocks * Block] == TokenKind.Text) continue; // the picture is shorter than that
+                cut++;
+                // A budget of exactly that many blocks: the cache keeps the prompt's head, cut inside the picture.
+                foreach (long imageBytes in new[] { 0L, 256L << 20 })
+                {
+                    using var on = Glm4vEngine.Load(c.ModelDir, On(prefixBytes: blocks * block, imageBytes: imageBytes));
+                    using var expected = Run(off, request, k);
+                    using var seen = Run(on, request, k);
+                    using var again = Run(on, request, k);
+                    AssertSame($"{caseId} row {row}, image cache {imageBytes > 0}", expected, again, tolerance);
+                    Assert.Equal(blocks * Block, again.Reused);
+                    Assert.Equal(imageBytes > 0 ? 0 : VisionCalls(request, config, blocks * Block), again.VisionRuns);
+                }
+            }
+            if (cut == 0) Assert.Skip($"{caseId}: no picture spans a block boundary.");
+        }
+        finally { DisposeAll(requests); }
+    }
+
+    [Theory, MemberData(nameof(Cases))]
     public void Other_pictures_under_the_same_text_reuse_only_the_text_before_the_first_picture(string caseId)
     {
         using var c = ModelCase.Open(caseId);

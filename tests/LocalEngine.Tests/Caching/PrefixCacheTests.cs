@@ -74,6 +74,30 @@ public sealed class PrefixCacheTests
     }
 
     [Fact]
+    public async Task Concurrent_stores_and_restores_copy_whole_blocks_and_keep_to_the_budget()
+    {
+        using var source = Filled(0);
+        long blockBytes = source.BlockBytes(Block);
+        using var prefix = new PrefixCache(5 * blockBytes, Block);
+        // Eight chains over the same contents, five blocks of room: stores evict while others restore.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                var chain = Chain(1000 * ((worker + i) % 8));
+                prefix.Store(chain, 3, source, 0);
+                using var target = new KvCache(Layers, 1, 2, 16, 3, ScalarType.Float32, CPU);
+                int n = prefix.Restore(chain, 3, target, 0);
+                using var scope = NewDisposeScope();
+                if (n > 0) Assert.True(target.ReadBlock(0, 0, n * Block).equal(source.ReadBlock(0, 0, n * Block)).all().item<bool>());
+                Assert.InRange(prefix.Bytes, 0, prefix.BudgetBytes);
+            }
+        })));
+        Assert.True(prefix.Evictions > 0);
+        Assert.InRange(prefix.Count, 1, 5);
+    }
+
+    [Fact]
     public void Content_hashes_follow_the_pixels_and_the_grid_and_block_keys_follow_the_pictures_they_cover()
     {
         using var scope = NewDisposeScope();
