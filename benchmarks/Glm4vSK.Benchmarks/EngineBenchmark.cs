@@ -21,6 +21,8 @@ public sealed record BenchmarkOptions
     public bool SkipTiny { get; init; }
     public bool SkipMedium { get; init; }
     public bool SkipMoe { get; init; }
+    /// <summary>Only the turn-2 time to first token of a two-turn chat about one 448² image, caches on vs off.</summary>
+    public bool Turn2 { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -52,6 +54,16 @@ public static class EngineBenchmark
         var cpuStart = Machine.SampleCpu();
         string loadStart = Machine.LoadAverage();
         if (threads is int t) torch.set_num_threads(t);
+
+        if (options.Turn2)
+        {
+            string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            return;
+        }
 
         var rows = new List<Row>();
         var overheads = new List<OverheadRow>();
@@ -91,9 +103,7 @@ public static class EngineBenchmark
             {
                 log.WriteLine($"[{DateTime.Now:HH:mm:ss}] writing the medium random checkpoint to {mediumDir}");
                 var sw = Stopwatch.StartNew();
-                var config = TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: 32000, mropeSection: [4, 6, 6],
-                    intermediate: 2816, visionDepth: 4, visionHidden: 256, visionHeads: 4, imageSize: 112);
-                TinyCheckpoint.Write(mediumDir, config, ScalarType.Float32);
+                TinyCheckpoint.Write(mediumDir, BenchModels.Medium(), ScalarType.Float32);
                 log.WriteLine($"[{DateTime.Now:HH:mm:ss}] written in {sw.Elapsed.TotalSeconds:F1} s");
                 Harness.Collect();
                 models.Add(Describe("medium", mediumDir, "random, TinyCheckpoint, stored fp32 (bf16 converted at load)"));

@@ -10,7 +10,8 @@ namespace Glm4vSK.Connector;
 /// <see cref="IChatClient"/> over a local <see cref="Glm4vEngine"/>. Streams one assistant message per turn
 /// (reasoning as <see cref="TextReasoningContent"/>, the answer as <see cref="TextContent"/>, each complete tool call as
 /// a <see cref="FunctionCallContent"/>), then one final update with <see cref="UsageContent"/> (its
-/// <c>ReasoningTokenCount</c>: the generated tokens of the think block, closing tag included) and the finish reason.
+/// <c>ReasoningTokenCount</c>: the generated tokens of the think block, closing tag included; its
+/// <c>CachedInputTokenCount</c>: the prompt tokens the engine reused from its prefix cache) and the finish reason.
 /// Each update's <c>RawRepresentation</c> is the <see cref="GeneratedToken"/> that completed it (the last token for
 /// text held back to the end, and for the final update). Thread-safe: requests queue on the engine. Cancelling stops generation and frees its memory at once.
 /// </summary>
@@ -79,7 +80,7 @@ public sealed partial class Glm4vChatClient : IChatClient
             InputTokenCount = prompt.TokenCount,
             OutputTokenCount = generated,
             TotalTokenCount = prompt.TokenCount + generated,
-            CachedInputTokenCount = 0,
+            CachedInputTokenCount = last?.CachedPromptTokens ?? 0,
             ReasoningTokenCount = reasoningTokens.Count,
         };
         var final = turn.Update([new UsageContent(usage)], last);

@@ -28,6 +28,19 @@ public sealed record EngineOptions
     public bool Download { get; init; }
     /// <summary>Endpoint, token, cache and transfer settings of <see cref="Download"/> (null: all from the HF_* environment variables).</summary>
     public Hub.HubOptions? HubOptions { get; init; }
+    /// <summary>
+    /// Bytes of key/value cache the engine keeps across requests (on its device), so that a prompt that starts like an
+    /// earlier prompt or answer (turn 2 of a chat, an agent's next step) prefills only what is new; least recently used
+    /// first out. 0 disables it.
+    /// </summary>
+    public long PrefixCacheBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Bytes of vision-tower output kept across requests, keyed by each picture's pixels and grid, so an image or video
+    /// seen again skips the vision tower; least recently used first out. 0 disables it.
+    /// </summary>
+    public long ImageCacheBytes { get; init; } = 256L << 20;
+    /// <summary>Positions per prefix-cache block (reuse is block-aligned); tests lower it for their short prompts.</summary>
+    internal int PrefixBlockTokens { get; init; } = 16;
 
     /// <summary>
     /// Every invalid field, in declaration order. The one set of rules for engine options: <see cref="Validate"/> and
@@ -47,6 +60,12 @@ public sealed record EngineOptions
             problems.Add(new(nameof(CpuThreads), $"is {CpuThreads}: use 1 to {MaxCpuThreads} threads, or null for libtorch's default."));
         if (HubOptions is not null)
             problems.AddRange(HubOptions.FindProblems().Select(p => p with { Field = $"{nameof(HubOptions)}.{p.Field}" }));
+        if (PrefixCacheBytes < 0)
+            problems.Add(new(nameof(PrefixCacheBytes), $"is {PrefixCacheBytes}: use a byte budget ≥ 0 (0 disables prefix reuse)."));
+        if (ImageCacheBytes < 0)
+            problems.Add(new(nameof(ImageCacheBytes), $"is {ImageCacheBytes}: use a byte budget ≥ 0 (0 disables the image-embedding cache)."));
+        if (PrefixBlockTokens < 1)
+            problems.Add(new(nameof(PrefixBlockTokens), $"is {PrefixBlockTokens}: use at least 1 token per block."));
         return problems;
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Glm4vSK.LocalEngine.Caching;
 using Glm4vSK.LocalEngine.Generation;
 using Glm4vSK.LocalEngine.Model;
 using Glm4vSK.LocalEngine.Processing;
@@ -10,7 +11,9 @@ namespace Glm4vSK.LocalEngine;
 
 /// <summary>
 /// A loaded GLM-4V model on one device. Thread-safe: requests are queued and run one at a time (the engine owns the
-/// device). Dispose it to release the weights and the memory mapping.
+/// device). Keeps the KV of earlier sequences and the vision features of earlier pictures for reuse
+/// (<see cref="EngineOptions.PrefixCacheBytes"/>, <see cref="EngineOptions.ImageCacheBytes"/>). Dispose it to release
+/// the weights, the caches and the memory mapping.
 /// </summary>
 public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
 {
@@ -18,6 +21,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     readonly Checkpoint _checkpoint;
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly Lazy<Glm4vProcessor> _processor;
+    readonly EngineCaches? _caches;
     bool _disposed;
 
     Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model)
@@ -30,6 +34,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _model = model;
         ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
         _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
+        _caches = EngineCaches.For(options);
     }
 
     /// <summary>
@@ -50,6 +55,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     public ScalarType DType => _model.DType;
     public Device Device => _model.Device;
     internal Glm4vModel Model => _model;
+    /// <summary>The prefix and image-embedding caches (null when both are off).</summary>
+    internal EngineCaches? Caches => _caches;
 
     /// <summary>
     /// Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with
@@ -125,7 +132,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens);
+            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens, _caches);
             var detokenizers = HasProcessor
                 ? Enumerable.Range(0, inputs.BatchSize).Select(_ => new StreamingDetokenizer(Processor.Tokenizer)).ToArray()
                 : null;
@@ -167,8 +174,9 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         return rows;
     }
 
-    internal TokenGenerator CreateGenerator(ModelInputs inputs, SamplingOptions options) =>
-        new(_model, inputs, options.Resolve(GenerationConfig, Config), ContextTokens);
+    /// <summary>A generator driven by the caller (tests, benchmarks); it uses the engine's caches only when asked to.</summary>
+    internal TokenGenerator CreateGenerator(ModelInputs inputs, SamplingOptions options, bool useCaches = false) =>
+        new(_model, inputs, options.Resolve(GenerationConfig, Config), ContextTokens, useCaches ? _caches : null);
 
     public void Dispose()
     {
@@ -177,6 +185,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _gate.Wait();
         try
         {
+            _caches?.Dispose();
             _model.Dispose();
             _checkpoint.Dispose();
         }

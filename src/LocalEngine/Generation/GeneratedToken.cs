@@ -22,4 +22,11 @@ public readonly record struct GeneratedToken(int Sequence, int TokenId, int Inde
     /// appears with its last token), special tokens kept for the output parsers, stop tokens left out. Empty otherwise.
     /// </summary>
     public string TextDelta { get; init; } = "";
+
+    /// <summary>
+    /// Prompt tokens of this sequence whose keys and values came from the engine's prefix cache instead of being
+    /// prefilled (<see cref="EngineOptions.PrefixCacheBytes"/>); the same on every token of the sequence. 0 when
+    /// nothing was reused, and for batches of more than one row (they bypass the prefix cache).
+    /// </summary>
+    public int CachedPromptTokens { get; init; }
 }

@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Caching;
 using Glm4vSK.LocalEngine.Model;
 using static TorchSharp.torch;
 
@@ -6,7 +7,10 @@ namespace Glm4vSK.LocalEngine.Generation;
 /// <summary>
 /// One generation: prefill (vision tower, placeholder merge, decoder over the whole prompt into a preallocated KV
 /// cache), then one token per step at position <c>L + step + delta</c>. Every step runs in its own dispose scope, so
-/// only the cache and the host-side state outlive a step.
+/// only the cache and the host-side state outlive a step. With the engine's caches, a one-row prompt first restores
+/// the longest cached prefix of its blocks and prefills only the rest (at the positions a full prefill would give
+/// them); pictures come from the image-embedding cache; the prompt's blocks are stored after the prefill and the
+/// whole sequence's at the end.
 /// </summary>
 internal sealed class TokenGenerator : IDisposable
 {
@@ -21,9 +25,13 @@ internal sealed class TokenGenerator : IDisposable
     readonly bool[] _finished;
     readonly bool[] _thinkClosed;
     readonly long[] _last;
-    int _step;
+    readonly EngineCaches? _caches;
+    readonly bool _prefixable;
+    IReadOnlyList<MediaItem> _images = [], _videos = [];
+    int _step, _reused;
+    bool _faulted;
 
-    public TokenGenerator(Glm4vModel model, ModelInputs inputs, ResolvedSampling s, int contextTokens)
+    public TokenGenerator(Glm4vModel model, ModelInputs inputs, ResolvedSampling s, int contextTokens, EngineCaches? caches = null)
     {
         _model = model;
         _inputs = inputs;
@@ -46,9 +54,14 @@ internal sealed class TokenGenerator : IDisposable
         var t = model.Config.Text;
         _sampler = new Sampler(s, model.Device);
         _cache = new KvCache(model.LayerCount, _b, t.NumKeyValueHeads, _l + _maxNew, t.HeadDim, model.DType, model.Device);
+        _caches = caches;
+        // Left-padded rows would need their reused prefix placed after the padding: batches bypass prefix reuse.
+        _prefixable = caches?.Prefix is not null && _b == 1 && _history[0].Count == _l;
     }
 
     public RopePositions Positions => _positions;
+    /// <summary>Prompt tokens of row 0 restored from the prefix cache (known after the first step).</summary>
+    public int ReusedPromptTokens => _reused;
     public bool Done => _step >= _maxNew || _finished.All(f => f);
     /// <summary>Test hook: sees the fp32 logits [B, V] each step's tokens were drawn from.</summary>
     public Action<Tensor>? OnLogits { get; set; }
@@ -57,6 +70,19 @@ internal sealed class TokenGenerator : IDisposable
     public IReadOnlyList<GeneratedToken> Step()
     {
         if (Done) return [];
+        try
+        {
+            return StepCore();
+        }
+        catch
+        {
+            _faulted = true; // the KV cache may be half written: nothing of it is stored
+            throw;
+        }
+    }
+
+    IReadOnlyList<GeneratedToken> StepCore()
+    {
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
         Tensor hidden;
@@ -88,7 +114,10 @@ internal sealed class TokenGenerator : IDisposable
             _finished[i] = last;
             _last[i] = id;
             _history[i].Add(id);
-            result.Add(new GeneratedToken(i, id, _step, stop, last ? stop ? GenerationFinishReason.Stop : GenerationFinishReason.Length : null));
+            result.Add(new GeneratedToken(i, id, _step, stop, last ? stop ? GenerationFinishReason.Stop : GenerationFinishReason.Length : null)
+            {
+                CachedPromptTokens = i == 0 ? _reused : 0,
+            });
         }
         _step++;
         return result;
@@ -96,10 +125,58 @@ internal sealed class TokenGenerator : IDisposable
 
     Tensor Prefill()
     {
-        Tensor? imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
-        Tensor? videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
-        var embeds = _model.Embed(tensor(_inputs.InputIds), _positions.Kinds, imageEmbeds, videoEmbeds);
-        return _model.Decode(embeds, tensor(_positions.Positions), MaskTensor(_l), _cache);
+        if (_caches is null)
+        {
+            Tensor? imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
+            Tensor? videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
+            var embeds = _model.Embed(tensor(_inputs.InputIds), _positions.Kinds, imageEmbeds, videoEmbeds);
+            return _model.Decode(embeds, tensor(_positions.Positions), MaskTensor(_l), _cache);
+        }
+        (_images, _videos) = MediaItem.Of(_inputs, _positions.Kinds, _model.Config.Vision.SpatialMergeSize);
+        foreach (var m in _images) m.ComputeHash(_inputs.PixelValues!);
+        foreach (var m in _videos) m.ComputeHash(_inputs.PixelValuesVideos!);
+        ContentHash[] blocks = [];
+        if (_prefixable)
+        {
+            var prefix = _caches.Prefix!;
+            blocks = BlockHashes.Compute(_history[0], _images.Concat(_videos), prefix.BlockTokens, _l / prefix.BlockTokens);
+            // At least the last prompt token is prefilled: its hidden state gives the first logits.
+            _reused = prefix.Restore(blocks, (_l - 1) / prefix.BlockTokens, _cache, 0) * prefix.BlockTokens;
+            _cache.Advance(_reused);
+        }
+        int from = _reused, n = _l - from;
+        var images = _inputs.PixelValues is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValues, _images, _positions.Kinds, from, _caches.Images);
+        var videos = _inputs.PixelValuesVideos is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValuesVideos, _videos, _positions.Kinds, from, _caches.Images);
+        var kinds = new TokenKind[_b, n];
+        for (int i = 0; i < _b; i++)
+            for (int j = 0; j < n; j++) kinds[i, j] = _positions.Kinds[i, from + j];
+        // Positions of the suffix are those of the full prompt (M-RoPE of a picture depends on all that precedes it).
+        var suffixEmbeds = _model.Embed(tensor(_inputs.InputIds).narrow(1, from, n), kinds, images, videos);
+        var hidden = _model.Decode(suffixEmbeds, tensor(_positions.Positions).narrow(2, from, n), MaskTensor(_l), _cache);
+        if (_prefixable) _caches.Prefix!.Store(blocks, blocks.Length, _cache, 0);
+        return hidden;
+    }
+
+    /// <summary>
+    /// Stores the blocks of prompt + output whose keys and values the KV cache holds (the last token sampled has none),
+    /// so that a prompt continuing this conversation finds them. Stops before a generated image/video marker: a later
+    /// prompt would give it a picture's positions, not the text positions it was decoded at.
+    /// </summary>
+    void StoreSequence()
+    {
+        if (!_prefixable || _faulted || _step == 0) return;
+        var prefix = _caches!.Prefix!;
+        var c = _model.Config;
+        var ids = _history[0];
+        int filled = (int)Math.Min(_cache.Length, ids.Count);
+        for (int j = _l; j < filled; j++)
+            if (ids[j] == c.ImageTokenId || ids[j] == c.VideoStartTokenId || ids[j] == c.VideoEndTokenId) { filled = j; break; }
+        int count = filled / prefix.BlockTokens;
+        if (count <= _l / prefix.BlockTokens) return; // the prompt's blocks were stored after the prefill
+        using var mode = inference_mode();
+        using var scope = NewDisposeScope();
+        var blocks = BlockHashes.Compute(ids, _images.Concat(_videos), prefix.BlockTokens, count);
+        prefix.Store(blocks, count, _cache, 0);
     }
 
     /// <summary>[B, len]: the prompt mask extended by ones for the generated positions.</summary>
@@ -135,7 +212,14 @@ internal sealed class TokenGenerator : IDisposable
 
     public void Dispose()
     {
-        _cache.Dispose();
-        _sampler.Dispose();
+        try
+        {
+            StoreSequence();
+        }
+        finally
+        {
+            _cache.Dispose();
+            _sampler.Dispose();
+        }
     }
 }

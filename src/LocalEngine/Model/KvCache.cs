@@ -10,8 +10,12 @@ internal sealed class KvCache : IDisposable
 {
     readonly Tensor[] _keys, _values;
 
+    readonly long _kvHeads, _headDim;
+
     public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
     {
+        _kvHeads = kvHeads;
+        _headDim = headDim;
         _keys = new Tensor[layers];
         _values = new Tensor[layers];
         for (int i = 0; i < layers; i++)
@@ -37,8 +41,43 @@ internal sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, Length + lq), _values[layer].narrow(2, 0, Length + lq));
     }
 
-    /// <summary>Called once per forward, after every layer has appended.</summary>
+    /// <summary>Called once per forward, after every layer has appended (or after <see cref="WriteBlock"/> filled a reused prefix).</summary>
     public void Advance(long tokens) => Length += tokens;
+
+    /// <summary>Bytes of one <see cref="ReadBlock"/> of <paramref name="tokens"/> positions.</summary>
+    public long BlockBytes(long tokens) => 2L * _keys.Length * _kvHeads * tokens * _headDim * _keys[0].ElementSize;
+
+    /// <summary>
+    /// A copy of positions [start, start + count) of one row, every layer: [2·layers, kv_heads, count, head_dim]
+    /// (keys of layer i at 2i, values at 2i + 1), in the caller's dispose scope.
+    /// </summary>
+    public Tensor ReadBlock(int row, long start, long count)
+    {
+        var parts = new List<Tensor>(2 * _keys.Length);
+        using (var scope = NewDisposeScope())
+        {
+            for (int i = 0; i < _keys.Length; i++)
+            {
+                parts.Add(_keys[i].select(0, row).narrow(1, start, count));
+                parts.Add(_values[i].select(0, row).narrow(1, start, count));
+            }
+            return stack(parts).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>Writes a <see cref="ReadBlock"/> copy into one row from <paramref name="start"/> on.</summary>
+    public void WriteBlock(int row, long start, Tensor block)
+    {
+        using var scope = NewDisposeScope();
+        long count = block.shape[2];
+        if (start + count > Capacity)
+            throw new InvalidOperationException($"KV cache overflow: block at {start} + {count} > capacity {Capacity}.");
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            _keys[i].select(0, row).narrow(1, start, count).copy_(block[2 * i]);
+            _values[i].select(0, row).narrow(1, start, count).copy_(block[2 * i + 1]);
+        }
+    }
 
     public void Dispose()
     {

@@ -17,6 +17,7 @@ internal sealed class VisionTower : ModelPart
     readonly VisionBlock[] _blocks;
     readonly Tensor _downWeight, _downBias;            // [out, Hv·4] in (c, kh, kw) order, [out]
     readonly VisionPatchMerger _merger;
+    long _runs;
 
     public VisionTower(WeightLoader w, VisionConfig c)
     {
@@ -38,6 +39,9 @@ internal sealed class VisionTower : ModelPart
         Own(_downWeight);
     }
 
+    /// <summary>Forward calls so far (tests check that a cached picture skips the tower).</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
     /// <param name="pixelRows">[N, C·T·P·P] patch rows of all items, in order</param>
     /// <param name="grids">one grid per image (or per video; a video's T temporal patches are encoded as T frames)</param>
     /// <returns>[N/4, out_hidden_size]</returns>
@@ -47,6 +51,7 @@ internal sealed class VisionTower : ModelPart
         if (pixelRows.dim() != 2 || pixelRows.shape[0] != expected || pixelRows.shape[1] != _c.PatchRowSize)
             throw new InvalidModelInputException(
                 $"Pixel rows have shape [{string.Join(", ", pixelRows.shape)}] but the grids {string.Join(" ", grids)} need [{expected}, {_c.PatchRowSize}].");
+        Interlocked.Increment(ref _runs);
         using var scope = NewDisposeScope();
         var device = _patchWeight.device;
         var (hPos, wPos, gridH, gridW, segments) = PatchCoordinates(grids, device);
