@@ -24,7 +24,8 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
             ("Glm4v:ModelPath", model.Dir), ("Glm4v:Device", "cpu"), ("Glm4v:DType", "float32"), ("Glm4v:MaxContextTokens", "512"),
             ("Glm4v:MinPixels", "3136"), ("Glm4v:MaxPixels", "50176"), ("Glm4v:AllowedFileRoots:0", model.Photos),
             ("Glm4v:EnableThinking", "false"), ("Glm4v:ModelId", "tiny-glm"), ("Glm4v:CpuThreads", threads.ToString()),
-            ("Glm4v:MaxOutputTokens", "3"), ("Glm4v:IncludeReasoning", "false"), ("Glm4v:Download", "true"));
+            ("Glm4v:MaxOutputTokens", "3"), ("Glm4v:IncludeReasoning", "false"), ("Glm4v:Download", "true"),
+            ("Glm4v:PrefixCacheBytes", "1048576"), ("Glm4v:ImageCacheBytes", "0"));
         var services = new ServiceCollection();
         services.AddGlm4vChatClient(config.GetSection("Glm4v"));
         var provider = services.BuildServiceProvider();
@@ -49,6 +50,7 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
         Assert.Equal(512, engine.ContextTokens);
         Assert.Equal(threads, engine.Options.CpuThreads);
         Assert.True(engine.Options.Download); // a directory path: nothing to download, the opt-in is only carried
+        Assert.Equal((1L << 20, 0L), (engine.Options.PrefixCacheBytes, engine.Options.ImageCacheBytes));
         Assert.Equal([Path.GetFullPath(model.Photos)], engine.Options.Processor!.MediaAccess.AllowedFileRoots);
 
         // the pixel budget reaches the image processor: the prompt has the size the settings' budget gives
@@ -143,6 +145,16 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
             Config(("Glm4v:ModelPath", model.Dir), ("Glm4v:CpuThreads", threads)).GetSection("Glm4v")));
         var engineProblem = Assert.Single(new EngineOptions { CpuThreads = int.Parse(threads) }.FindProblems());
         Assert.Contains(engineProblem.Describe("Glm4v:CpuThreads"), e.Message);
+    }
+
+    [Fact]
+    public void Cache_budgets_default_to_the_engines_and_a_negative_one_is_refused_at_registration()
+    {
+        var defaults = new EngineOptions();
+        Assert.True(defaults.PrefixCacheBytes > 0 && defaults.ImageCacheBytes > 0);
+        var e = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddGlm4vChatClient(
+            Config(("Glm4v:ModelPath", model.Dir), ("Glm4v:PrefixCacheBytes", "-1")).GetSection("Glm4v")));
+        Assert.Contains("Glm4v:PrefixCacheBytes", e.Message);
     }
 
     [Fact]

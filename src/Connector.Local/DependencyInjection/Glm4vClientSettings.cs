@@ -42,6 +42,10 @@ public sealed class Glm4vClientSettings
     public string? ModelId { get; set; }
     /// <summary>Intra-op CPU threads for TorchSharp (null: libtorch's default). Process-wide.</summary>
     public int? CpuThreads { get; set; }
+    /// <summary>Prefix (KV) cache budget in bytes, 0 disables it (null: the engine's default, 1 GiB).</summary>
+    public long? PrefixCacheBytes { get; set; }
+    /// <summary>Image-embedding cache budget in bytes, 0 disables it (null: the engine's default, 256 MiB).</summary>
+    public long? ImageCacheBytes { get; set; }
     /// <summary>Default output budget of a request that sets no <c>MaxOutputTokens</c>.</summary>
     public int? MaxOutputTokens { get; set; }
     /// <summary>Return the model's reasoning as <c>TextReasoningContent</c> (default true).</summary>
@@ -59,7 +63,7 @@ public sealed class Glm4vClientSettings
             problems.Add($"'{Key(nameof(ModelPath))}' is not set: give the model directory or a Hugging Face hub id (in the local cache, or downloaded with '{Key(nameof(Download))}' = true), for example --{Key(nameof(ModelPath))}=/models/GLM-4.6V-Flash.");
         if (!TryParseDType(DType, out var dtype))
             problems.Add($"'{Key(nameof(DType))}' is '{DType}': use \"float32\", \"bfloat16\" or \"float16\" (or leave it unset to keep the checkpoint's dtype).");
-        // Device, MaxContextTokens and CpuThreads follow the engine's own rules (one source of truth).
+        // Device, MaxContextTokens, CpuThreads and the cache budgets follow the engine's own rules (one source of truth).
         problems.AddRange(EngineCore(dtype).FindProblems().Select(p => p.Describe(Key(p.Field))));
         Positive(MinPixels, nameof(MinPixels));
         Positive(MaxPixels, nameof(MaxPixels));
@@ -91,14 +95,22 @@ public sealed class Glm4vClientSettings
     }
 
     /// <summary>The engine options these settings give, without the processor part (whose paths need checking first).</summary>
-    EngineOptions EngineCore(ScalarType? dtype) => new()
+    EngineOptions EngineCore(ScalarType? dtype)
     {
-        Device = Device?.Trim()!,
-        DType = dtype,
-        MaxContextTokens = MaxContextTokens,
-        CpuThreads = CpuThreads,
-        Download = Download,
-    };
+        var options = new EngineOptions
+        {
+            Device = Device?.Trim()!,
+            DType = dtype,
+            MaxContextTokens = MaxContextTokens,
+            CpuThreads = CpuThreads,
+            Download = Download,
+        };
+        return options with
+        {
+            PrefixCacheBytes = PrefixCacheBytes ?? options.PrefixCacheBytes,
+            ImageCacheBytes = ImageCacheBytes ?? options.ImageCacheBytes,
+        };
+    }
 
     internal Glm4vChatClientOptions ToClientOptions() => new()
     {
