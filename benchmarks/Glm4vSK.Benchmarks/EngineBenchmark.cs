@@ -23,6 +23,14 @@ public sealed record BenchmarkOptions
     public bool SkipMoe { get; init; }
     /// <summary>Only the turn-2 time to first token of a two-turn chat about one 448² image, caches on vs off.</summary>
     public bool Turn2 { get; init; }
+    /// <summary>Only the 9B-scale run: a random GLM-4.1V-9B-shaped BF16 checkpoint (20 GB at 40 layers), load, RSS, TTFT, decode vs the GEMV floor.</summary>
+    public bool Scale { get; init; }
+    /// <summary>Decoder layers of the scale run (40 = the real model; fewer keep every matrix shape on a smaller machine).</summary>
+    public int ScaleLayers { get; init; } = 40;
+    /// <summary>Decode steps timed in the scale run.</summary>
+    public int ScaleDecodeTokens { get; init; } = 8;
+    /// <summary>Where the scale checkpoint is written and kept (reused when present); null: a temp folder, deleted after.</summary>
+    public string? ScaleDir { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -54,6 +62,16 @@ public static class EngineBenchmark
         var cpuStart = Machine.SampleCpu();
         string loadStart = Machine.LoadAverage();
         if (threads is int t) torch.set_num_threads(t);
+
+        if (options.Scale)
+        {
+            string table = new ScaleBench(options.ScaleLayers, options.ScaleDecodeTokens, options.ScaleDir, log).RunAsync().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK at GLM-4.1V-9B scale (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            return;
+        }
 
         if (options.Turn2)
         {
