@@ -30,11 +30,11 @@ public static class ChatPageEndpoints
             throw new ArgumentException($"The chat page path '{path}' must start with '/', e.g. \"/\" or \"/chat\".", nameof(path));
 
         string folder = path.EndsWith('/') ? path : path + "/";
-        if (folder != path)
-            app.MapGet(path, (HttpContext context) => Results.Redirect(context.Request.PathBase + folder)).ExcludeFromDescription();
-
+        // Routing ignores a trailing slash, so "/chat/" also matches "/chat"; that one is redirected.
         app.MapGet(folder, (HttpContext context) =>
         {
+            if (!(context.Request.Path.Value ?? "").EndsWith('/'))
+                return Results.Redirect(context.Request.PathBase + folder);
             // The API base travels in a data attribute (no inline script under the CSP).
             string html = ChatPageAssets.IndexHtml.Replace("{{API_BASE}}", WebUtility.HtmlEncode(context.Request.PathBase.Value ?? ""), StringComparison.Ordinal);
             return Serve(context, System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8");
