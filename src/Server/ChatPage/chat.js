@@ -207,11 +207,17 @@
     node.append(el('div', 'role', 'Assistant'), reasoning, answer, tools, grounding, notes);
     ui.transcript.append(node);
 
-    const state = { reasoning: '', content: '', toolCalls: [], finish: null };
+    const state = { reasoning: '', content: '', toolCalls: [], finish: null, shapes: '[]' };
     return {
       state,
       addReasoning(delta) { state.reasoning += delta; reasoning.hidden = false; reasoningText.textContent = state.reasoning; },
-      addContent(delta) { state.content += delta; answer.textContent = visibleText(state.content); drawGrounding(grounding, parseGrounding(state.content)); },
+      addContent(delta) {
+        state.content += delta;
+        answer.textContent = visibleText(state.content);
+        const shapes = parseGrounding(state.content);
+        const key = JSON.stringify(shapes);
+        if (key !== state.shapes) { state.shapes = key; drawGrounding(grounding, shapes); } // redraw only when a shape completes
+      },
       addToolCalls(deltas) {
         for (const d of deltas) {
           const index = typeof d.index === 'number' ? d.index : state.toolCalls.length;

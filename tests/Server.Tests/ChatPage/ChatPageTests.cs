@@ -15,10 +15,18 @@ public sealed class ChatPageTests(ChatPageFixture fixture) : IClassFixture<ChatP
     {
         await using var session = await fixture.OpenAsync();
         var page = session.Page;
-        byte[] png = WritePng(out string pngPath);
-
-        await page.SetInputFilesAsync("#file", pngPath);
-        await page.WaitForSelectorAsync(".attachments img");
+        byte[] png = Png();
+        string pngPath = Path.Combine(Path.GetTempPath(), $"glm4v-chatpage-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(pngPath, png);
+        try
+        {
+            await page.SetInputFilesAsync("#file", pngPath);
+            await page.WaitForSelectorAsync(".attachments img");
+        }
+        finally
+        {
+            File.Delete(pngPath);
+        }
         Server.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await session.SendAsync("Where is the cat?", waitForEnd: false);
 
@@ -64,7 +72,7 @@ public sealed class ChatPageTests(ChatPageFixture fixture) : IClassFixture<ChatP
         AssertNear(shown.Y + 0.2 * shown.Height, box.Y, "top");
         AssertNear(0.4 * shown.Width, box.Width, "width");
         AssertNear(0.4 * shown.Height, box.Height, "height");
-        Assert.Equal(png.Length > 0 ? "data:image/png;base64," + Convert.ToBase64String(png) : "", await page.GetAttributeAsync(".msg.assistant .grounding img", "src"));
+        Assert.Equal("data:image/png;base64," + Convert.ToBase64String(png), await page.GetAttributeAsync(".msg.assistant .grounding img", "src"));
 
         session.AssertSelfContained();
     }
@@ -148,7 +156,7 @@ public sealed class ChatPageTests(ChatPageFixture fixture) : IClassFixture<ChatP
     {
         await using var session = await fixture.OpenAsync();
         var page = session.Page;
-        byte[] png = WritePng(out _);
+        byte[] png = Png();
         await page.FocusAsync("#input");
         // A synthetic paste with an image file on the clipboard, as Ctrl+V of a screenshot produces.
         await page.EvaluateAsync(@"b64 => {
@@ -179,8 +187,8 @@ public sealed class ChatPageTests(ChatPageFixture fixture) : IClassFixture<ChatP
     private static void AssertNear(double expected, double actual, string what) =>
         Assert.True(Math.Abs(expected - actual) <= 1.5, $"box {what}: expected {expected:F1}px, got {actual:F1}px");
 
-    /// <summary>A 400×300 PNG (not square, so x and y scaling differ) written to a temporary file.</summary>
-    private static byte[] WritePng(out string path)
+    /// <summary>A 400×300 PNG (not square, so x and y scaling differ).</summary>
+    private static byte[] Png()
     {
         using var bitmap = new SKBitmap(400, 300);
         using (var canvas = new SKCanvas(bitmap))
@@ -190,9 +198,6 @@ public sealed class ChatPageTests(ChatPageFixture fixture) : IClassFixture<ChatP
             canvas.DrawRect(40, 60, 160, 120, paint);
         }
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        byte[] bytes = data.ToArray();
-        path = Path.Combine(Path.GetTempPath(), $"glm4v-chatpage-{Guid.NewGuid():N}.png");
-        File.WriteAllBytes(path, bytes);
-        return bytes;
+        return data.ToArray();
     }
 }
