@@ -170,8 +170,9 @@ public sealed class PlaywrightWebExecutor : IGuiExecutor, IAsyncDisposable
 
         if (_options.SettleDelay > TimeSpan.Zero)
             await Task.Delay(_options.SettleDelay, cancellationToken).ConfigureAwait(false);
-        // A round trip through the page after the delay: a navigation the action started reaches the guard before the
-        // page answers, so a loaded machine cannot make a blocked navigation look like a success.
+        // A round trip through the page (two animation frames) after the delay: on a loaded machine the guard's record
+        // of a navigation the action started could otherwise arrive after this check (seen in CI); the page starts
+        // the navigation before it answers, so its record is in practice there by then.
         if (!page.IsClosed)
             await Quietly.AwaitAsync(page.EvaluateAsync(SetOfMarks.TwoFramesScript).WaitAsync(cancellationToken)).ConfigureAwait(false);
         string[] blocked = _guard.PageLoadsBlockedSince(blockedBefore);
