@@ -11,6 +11,11 @@ internal sealed class KvCache : IKvStore, IDisposable
     readonly Tensor[] _keys, _values;
 
     readonly long _kvHeads, _headDim;
+    static long s_live;
+    int _disposed;
+
+    /// <summary>Caches allocated and not yet disposed, process-wide (memory tests: a request that leaves must free its cache).</summary>
+    public static long Live => Interlocked.Read(ref s_live);
 
     public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
     {
@@ -24,6 +29,7 @@ internal sealed class KvCache : IKvStore, IDisposable
             _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
         }
         Capacity = capacity;
+        Interlocked.Increment(ref s_live);
     }
 
     public long Capacity { get; }
@@ -90,6 +96,7 @@ internal sealed class KvCache : IKvStore, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref s_live);
         foreach (var t in _keys) t.Dispose();
         foreach (var t in _values) t.Dispose();
     }

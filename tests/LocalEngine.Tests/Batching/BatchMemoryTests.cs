@@ -44,13 +44,14 @@ public sealed class BatchMemoryTests
         for (int w = 0; w < 5; w++) await Wave(w);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long rss0 = Rss();
+        long rss0 = Rss(), caches0 = LocalEngine.Model.KvCache.Live;
         for (int w = 5; w < 45; w++) await Wave(w);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long growth = Rss() - rss0;
 
         Assert.Equal(0, scheduler.ActiveCount);
+        Assert.Equal(caches0, LocalEngine.Model.KvCache.Live); // every request's KV cache was freed, cancelled or not
         Assert.Equal(8, scheduler.PeakBatchSize);
         Assert.True(growth < 48L << 20, $"RSS grew by {growth >> 20} MiB over 400 batched requests.");
     }
