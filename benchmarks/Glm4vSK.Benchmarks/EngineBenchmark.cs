@@ -23,6 +23,8 @@ public sealed record BenchmarkOptions
     public bool SkipMoe { get; init; }
     /// <summary>Only the turn-2 time to first token of a two-turn chat about one 448² image, caches on vs off.</summary>
     public bool Turn2 { get; init; }
+    /// <summary>Only continuous batching: aggregate decode tok/s of 8 concurrent streams against one alone, and one stream's per-token latency among 7 others.</summary>
+    public bool Batch { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -59,6 +61,16 @@ public static class EngineBenchmark
         {
             string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
             report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            return;
+        }
+
+        if (options.Batch)
+        {
+            string table = new BatchBench(settings, log).RunAsync().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK continuous batching (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
                 $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
                 $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
                 $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");

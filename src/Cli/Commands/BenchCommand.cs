@@ -16,9 +16,10 @@ internal static class BenchCommand
         var skipMedium = new Option<bool>("--skip-medium") { Description = "skip the medium random model (≈ 0.17 B parameters, written to a temp folder)" };
         var skipMoe = new Option<bool>("--skip-moe") { Description = "skip the mixture-of-experts against dense comparison" };
         var turn2 = new Option<bool>("--turn2") { Description = "only the turn-2 time to first token of a two-turn chat about one 448² image, prefix and image caches on vs off" };
+        var batch = new Option<bool>("--batch") { Description = "only continuous batching: aggregate decode tokens/s of 8 concurrent greedy streams against one alone, and one stream's per-token latency among 7 others (medium random model)" };
         var tinyModel = new Option<string?>("--tiny-model") { Description = "the checkpoint of the 'tiny' rows (default: the fixture set's models/glm4v-tiny)", HelpName = "dir" };
         var command = new Command("bench", "Benchmark the engine on CPU: prefill, decode, vision tower, decode step against its GEMV floor (Markdown on stdout).");
-        foreach (var option in new Option[] { quick, threads, waitQuiet, skipTiny, skipMedium, skipMoe, turn2, tinyModel })
+        foreach (var option in new Option[] { quick, threads, waitQuiet, skipTiny, skipMedium, skipMoe, turn2, batch, tinyModel })
             command.Options.Add(option);
         command.SetAction((parse, ct) =>
         {
@@ -31,6 +32,7 @@ internal static class BenchCommand
                 SkipMedium = parse.GetValue(skipMedium),
                 SkipMoe = parse.GetValue(skipMoe),
                 Turn2 = parse.GetValue(turn2),
+                Batch = parse.GetValue(batch),
                 TinyModel = parse.GetValue(tinyModel),
             };
             // The benchmark is synchronous and CPU-bound: run it off the caller's thread so Ctrl+C can be observed.
