@@ -83,10 +83,15 @@ internal sealed class BatchScheduler
     /// <summary>Fails every request with <paramref name="error"/> and refuses new ones. Call holding the gate.</summary>
     public void Close(Exception error)
     {
+        lock (_lock) _closed = true;
+        FailAll(error);
+    }
+
+    void FailAll(Exception error)
+    {
         List<SequenceRequest> all;
         lock (_lock)
         {
-            _closed = true;
             all = [.. _running, .. _pending];
             _running.Clear();
             _pending.Clear();
@@ -112,6 +117,11 @@ internal sealed class BatchScheduler
                 DropCancelled();
                 Admit();
                 if (_running.Count > 0) DecodeStep();
+            }
+            catch (Exception e)
+            {
+                // Not expected (steps catch their own errors), but this thread must not die holding requests.
+                FailAll(e);
             }
             finally
             {
