@@ -32,7 +32,8 @@ internal sealed class BatchBench(BenchSettings settings, TextWriter log)
             md.AppendLine($"| dtype | prompt tok | new tok / stream | alone decode tok/s | {Streams} streams aggregate tok/s | aggregate ÷ alone (median of pairs) | " +
                 $"per-token latency alone (ms) | per-token latency with {Streams - 1} others (ms, median / p90) | latency ratio | first gap after joining with 7 (ms) | peak batch | pairs |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            md.AppendLine(await Measure(dir, ScalarType.Float32));
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+                md.AppendLine(await Measure(dir, dtype));
             md.AppendLine();
             md.AppendLine($"Each stream: {settings.DecodePromptLength} random text tokens (ids below vocab − 10), {settings.DecodeNewTokens} greedy tokens " +
                 $"(IgnoreEos). Engine: `EngineOptions` defaults (MaxBatchSize 8, MaxPrefillTokensPerStep 2048) with both cache budgets 0. " +
