@@ -217,4 +217,39 @@ public sealed class BatchExactnessTests
             DisposeAll(all);
         }
     }
+
+    [Theory, MemberData(nameof(Cases))]
+    public async Task A_multi_row_request_runs_alone_between_batch_steps_and_everyone_gets_their_own_result(string caseId)
+    {
+        using var c = ModelCase.Open(caseId);
+        var (own, others, tolerance, k) = Open(c);
+        var all = own.Concat(others).ToList();
+        var runs = new List<StreamRun>();
+        using var rows = c.Inputs();
+        try
+        {
+            using var alone = Glm4vEngine.Load(c.ModelDir, Alone);
+            var expectedRows = await alone.GenerateAllAsync(rows, Greedy(k));
+            var expected = await RunAsync(alone, all[0], Greedy(k + 4));
+            runs.Add(expected);
+            using var batched = Glm4vEngine.Load(c.ModelDir, Batched());
+            Task<StreamRun>[] company;
+            Task<IReadOnlyList<int>[]> multi;
+            using (batched.Scheduler!.Pause())
+            {
+                company = [RunAsync(batched, all[0], Greedy(k + 4)), RunAsync(batched, all[0], Greedy(k + 4))];
+                multi = batched.GenerateAllAsync(rows, Greedy(k));
+            }
+            runs.AddRange(await Task.WhenAll(company));
+            var actualRows = await multi;
+            for (int r = 0; r < rows.BatchSize; r++)
+                Assert.Equal(expectedRows[r], actualRows[r]);
+            foreach (var run in runs.Skip(1)) AssertSame($"{caseId} beside a {rows.BatchSize}-row request", expected, run, tolerance);
+        }
+        finally
+        {
+            DisposeAll(runs);
+            DisposeAll(all);
+        }
+    }
 }
