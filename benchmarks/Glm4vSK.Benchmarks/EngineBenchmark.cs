@@ -31,6 +31,8 @@ public sealed record BenchmarkOptions
     public int ScaleDecodeTokens { get; init; } = 8;
     /// <summary>Where the scale checkpoint is written and kept (reused when present); null: a temp folder, deleted after.</summary>
     public string? ScaleDir { get; init; }
+    /// <summary>Only continuous batching: aggregate decode tok/s of 8 concurrent streams against one alone, and one stream's per-token latency among 7 others.</summary>
+    public bool Batch { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -77,6 +79,16 @@ public static class EngineBenchmark
         {
             string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
             report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            return;
+        }
+
+        if (options.Batch)
+        {
+            string table = new BatchBench(settings, log).RunAsync().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK continuous batching (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
                 $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
                 $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
                 $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");

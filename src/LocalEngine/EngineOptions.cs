@@ -39,6 +39,20 @@ public sealed record EngineOptions
     /// seen again skips the vision tower; least recently used first out. 0 disables it.
     /// </summary>
     public long ImageCacheBytes { get; init; } = 256L << 20;
+    /// <summary>Upper bound of <see cref="MaxBatchSize"/>.</summary>
+    public const int MaxBatchSizeLimit = 256;
+    /// <summary>
+    /// Concurrent one-row requests decoded together: every decode step runs one batched forward over all of them
+    /// (the weights are read once per step, not once per request). More wait until one finishes. 1 runs requests one
+    /// after another.
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 8;
+    /// <summary>
+    /// Prompt tokens the batch loop prefills between two decode steps: waiting requests join while their prompts fit
+    /// (the first always does), so a burst of new prompts does not stall the running ones for all of them at once.
+    /// Prompts are prefilled whole, not in chunks.
+    /// </summary>
+    public int MaxPrefillTokensPerStep { get; init; } = 2048;
     /// <summary>Positions per prefix-cache block (reuse is block-aligned); tests lower it for their short prompts.</summary>
     internal int PrefixBlockTokens { get; init; } = 16;
 
@@ -64,6 +78,10 @@ public sealed record EngineOptions
             problems.Add(new(nameof(PrefixCacheBytes), $"is {PrefixCacheBytes}: use a byte budget ≥ 0 (0 disables prefix reuse)."));
         if (ImageCacheBytes < 0)
             problems.Add(new(nameof(ImageCacheBytes), $"is {ImageCacheBytes}: use a byte budget ≥ 0 (0 disables the image-embedding cache)."));
+        if (MaxBatchSize is < 1 or > MaxBatchSizeLimit)
+            problems.Add(new(nameof(MaxBatchSize), $"is {MaxBatchSize}: use 1 to {MaxBatchSizeLimit} concurrent requests (1 runs them one after another)."));
+        if (MaxPrefillTokensPerStep < 1)
+            problems.Add(new(nameof(MaxPrefillTokensPerStep), $"is {MaxPrefillTokensPerStep}: use at least 1 prompt token per step."));
         if (PrefixBlockTokens < 1)
             problems.Add(new(nameof(PrefixBlockTokens), $"is {PrefixBlockTokens}: use at least 1 token per block."));
         return problems;

@@ -3,6 +3,7 @@ using Glm4vSK.LocalEngine.Caching;
 using Glm4vSK.LocalEngine.Generation;
 using Glm4vSK.LocalEngine.Model;
 using Glm4vSK.LocalEngine.Processing;
+using Glm4vSK.LocalEngine.Scheduling;
 using Microsoft.Extensions.AI;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +11,8 @@ using static TorchSharp.torch;
 namespace Glm4vSK.LocalEngine;
 
 /// <summary>
-/// A loaded GLM-4V model on one device. Thread-safe: requests are queued and run one at a time (the engine owns the
-/// device). Keeps the KV of earlier sequences and the vision features of earlier pictures for reuse
+/// A loaded GLM-4V model on one device. Thread-safe: concurrent one-row requests are decoded together, one batched
+/// forward per step (<see cref="EngineOptions.MaxBatchSize"/>); multi-row requests run alone, one at a time. Keeps the KV of earlier sequences and the vision features of earlier pictures for reuse
 /// (<see cref="EngineOptions.PrefixCacheBytes"/>, <see cref="EngineOptions.ImageCacheBytes"/>). Dispose it to release
 /// the weights, the caches and the memory mapping.
 /// </summary>
@@ -22,7 +23,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly Lazy<Glm4vProcessor> _processor;
     readonly EngineCaches? _caches;
-    bool _disposed;
+    readonly BatchScheduler? _scheduler;
+    volatile bool _disposed;
 
     Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model)
     {
@@ -35,6 +37,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
         _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
         _caches = EngineCaches.For(options);
+        if (options.MaxBatchSize > 1)
+            _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep);
     }
 
     /// <summary>
@@ -57,6 +61,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     internal Glm4vModel Model => _model;
     /// <summary>The prefix and image-embedding caches (null when both are off).</summary>
     internal EngineCaches? Caches => _caches;
+    /// <summary>The continuous-batching loop (null when <see cref="EngineOptions.MaxBatchSize"/> is 1).</summary>
+    internal BatchScheduler? Scheduler => _scheduler;
 
     /// <summary>
     /// Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with
@@ -121,33 +127,67 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Generates tokens for every row of <paramref name="inputs"/>, streaming them as they come. Cancelling, or leaving
-    /// the loop early, stops the generation and frees its KV cache at once.
+    /// Generates tokens for every row of <paramref name="inputs"/>, streaming them as they come. A one-row request
+    /// joins the engine's running batch (with its own sampling and seed); a multi-row one runs alone. Cancelling, or
+    /// leaving the loop early, stops the generation and frees its KV cache before the enumeration ends.
     /// </summary>
-    public async IAsyncEnumerable<GeneratedToken> GenerateAsync(ModelInputs inputs, SamplingOptions? options = null,
+    public IAsyncEnumerable<GeneratedToken> GenerateAsync(ModelInputs inputs, SamplingOptions? options = null,
+        CancellationToken cancellationToken = default) => GenerateAsync(inputs, options, onLogits: null, cancellationToken);
+
+    /// <param name="onLogits">test hook: the fp32 logits each step's tokens were drawn from</param>
+    internal async IAsyncEnumerable<GeneratedToken> GenerateAsync(ModelInputs inputs, SamplingOptions? options, Action<Tensor>? onLogits,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var resolved = (options ?? new SamplingOptions()).Resolve(GenerationConfig, Config);
+        var tokens = _scheduler is not null && inputs.BatchSize == 1
+            ? Batched(inputs, resolved, onLogits, cancellationToken)
+            : Alone(inputs, resolved, onLogits, cancellationToken);
+        var detokenizers = HasProcessor
+            ? Enumerable.Range(0, inputs.BatchSize).Select(_ => new StreamingDetokenizer(Processor.Tokenizer)).ToArray()
+            : null;
+        await foreach (var t in tokens.ConfigureAwait(false))
+        {
+            if (detokenizers is null) { yield return t; continue; }
+            var d = detokenizers[t.Sequence];
+            string text = t.IsStopToken ? "" : d.Append(t.TokenId);
+            if (t.FinishReason is not null) text += d.Flush();
+            yield return t with { TextDelta = text };
+        }
+    }
+
+    async IAsyncEnumerable<GeneratedToken> Batched(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = _scheduler!.Submit(inputs, resolved, onLogits);
+        try
+        {
+            using var registration = cancellationToken.Register(request.Cancel);
+            await foreach (var t in request.Tokens.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return t;
+        }
+        finally
+        {
+            // The caller may dispose the inputs once the enumeration ends: wait until the loop has let go of them.
+            request.Cancel();
+            await request.Released.ConfigureAwait(false);
+        }
+    }
+
+    async IAsyncEnumerable<GeneratedToken> Alone(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens, _caches);
-            var detokenizers = HasProcessor
-                ? Enumerable.Range(0, inputs.BatchSize).Select(_ => new StreamingDetokenizer(Processor.Tokenizer)).ToArray()
-                : null;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens, _caches) { OnLogits = onLogits };
             while (!generator.Done)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var tokens = await Task.Run(generator.Step, cancellationToken).ConfigureAwait(false);
-                foreach (var t in tokens)
-                {
-                    if (detokenizers is null) { yield return t; continue; }
-                    var d = detokenizers[t.Sequence];
-                    string text = t.IsStopToken ? "" : d.Append(t.TokenId);
-                    if (t.FinishReason is not null) text += d.Flush();
-                    yield return t with { TextDelta = text };
-                }
+                foreach (var t in tokens) yield return t;
             }
         }
         finally
@@ -185,6 +225,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _gate.Wait();
         try
         {
+            _scheduler?.Close(new ObjectDisposedException(nameof(Glm4vEngine)));
             _caches?.Dispose();
             _model.Dispose();
             _checkpoint.Dispose();

@@ -25,7 +25,8 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
             ("Glm4v:MinPixels", "3136"), ("Glm4v:MaxPixels", "50176"), ("Glm4v:AllowedFileRoots:0", model.Photos),
             ("Glm4v:EnableThinking", "false"), ("Glm4v:ModelId", "tiny-glm"), ("Glm4v:CpuThreads", threads.ToString()),
             ("Glm4v:MaxOutputTokens", "3"), ("Glm4v:IncludeReasoning", "false"), ("Glm4v:Download", "true"),
-            ("Glm4v:PrefixCacheBytes", "1048576"), ("Glm4v:ImageCacheBytes", "0"));
+            ("Glm4v:PrefixCacheBytes", "1048576"), ("Glm4v:ImageCacheBytes", "0"),
+            ("Glm4v:MaxBatchSize", "3"), ("Glm4v:MaxPrefillTokensPerStep", "512"));
         var services = new ServiceCollection();
         services.AddGlm4vChatClient(config.GetSection("Glm4v"));
         var provider = services.BuildServiceProvider();
@@ -51,6 +52,7 @@ public sealed class DependencyInjectionTests(TinyModel model) : IClassFixture<Ti
         Assert.Equal(threads, engine.Options.CpuThreads);
         Assert.True(engine.Options.Download); // a directory path: nothing to download, the opt-in is only carried
         Assert.Equal((1L << 20, 0L), (engine.Options.PrefixCacheBytes, engine.Options.ImageCacheBytes));
+        Assert.Equal((3, 512), (engine.Options.MaxBatchSize, engine.Options.MaxPrefillTokensPerStep));
         Assert.Equal([Path.GetFullPath(model.Photos)], engine.Options.Processor!.MediaAccess.AllowedFileRoots);
 
         // the pixel budget reaches the image processor: the prompt has the size the settings' budget gives

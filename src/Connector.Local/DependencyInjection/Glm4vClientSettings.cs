@@ -46,6 +46,10 @@ public sealed class Glm4vClientSettings
     public long? PrefixCacheBytes { get; set; }
     /// <summary>Image-embedding cache budget in bytes, 0 disables it (null: the engine's default, 256 MiB).</summary>
     public long? ImageCacheBytes { get; set; }
+    /// <summary>Most requests decoded together (continuous batching); 1 runs them one after another (null: the engine's default, 8).</summary>
+    public int? MaxBatchSize { get; set; }
+    /// <summary>Prompt tokens prefilled between two decode steps (null: the engine's default, 2048).</summary>
+    public int? MaxPrefillTokensPerStep { get; set; }
     /// <summary>Default output budget of a request that sets no <c>MaxOutputTokens</c>.</summary>
     public int? MaxOutputTokens { get; set; }
     /// <summary>Return the model's reasoning as <c>TextReasoningContent</c> (default true).</summary>
@@ -63,7 +67,7 @@ public sealed class Glm4vClientSettings
             problems.Add($"'{Key(nameof(ModelPath))}' is not set: give the model directory or a Hugging Face hub id (in the local cache, or downloaded with '{Key(nameof(Download))}' = true), for example --{Key(nameof(ModelPath))}=/models/GLM-4.6V-Flash.");
         if (!TryParseDType(DType, out var dtype))
             problems.Add($"'{Key(nameof(DType))}' is '{DType}': use \"float32\", \"bfloat16\" or \"float16\" (or leave it unset to keep the checkpoint's dtype).");
-        // Device, MaxContextTokens, CpuThreads and the cache budgets follow the engine's own rules (one source of truth).
+        // Device, MaxContextTokens, CpuThreads, the cache budgets and the batch limits follow the engine's own rules (one source of truth).
         problems.AddRange(EngineCore(dtype).FindProblems().Select(p => p.Describe(Key(p.Field))));
         Positive(MinPixels, nameof(MinPixels));
         Positive(MaxPixels, nameof(MaxPixels));
@@ -109,6 +113,8 @@ public sealed class Glm4vClientSettings
         {
             PrefixCacheBytes = PrefixCacheBytes ?? options.PrefixCacheBytes,
             ImageCacheBytes = ImageCacheBytes ?? options.ImageCacheBytes,
+            MaxBatchSize = MaxBatchSize ?? options.MaxBatchSize,
+            MaxPrefillTokensPerStep = MaxPrefillTokensPerStep ?? options.MaxPrefillTokensPerStep,
         };
     }
 

@@ -60,6 +60,16 @@ internal sealed class TokenGenerator : IDisposable
     }
 
     public RopePositions Positions => _positions;
+    /// <summary>Whether the prefill has run (later steps decode one token per row).</summary>
+    public bool Prefilled => _step > 0;
+    public int PromptLength => _l;
+    /// <summary>Row 0's last sampled token: the input of its next decode step.</summary>
+    internal long LastToken => _last[0];
+    /// <summary>Row 0's M-RoPE position (the same on all three streams) of its next decode step.</summary>
+    internal long NextPosition => _positions.DecodePosition(0, _step - 1);
+    internal KvCache Cache => _cache;
+    /// <summary>A batched step that included this generator failed: its cache may be half written, so nothing of it is stored.</summary>
+    internal void MarkFaulted() => _faulted = true;
     /// <summary>Prompt tokens of row 0 restored from the prefix cache (known after the first step).</summary>
     public int ReusedPromptTokens => _reused;
     public bool Done => _step >= _maxNew || _finished.All(f => f);
@@ -97,6 +107,15 @@ internal sealed class TokenGenerator : IDisposable
             hidden = _model.Decode(embeds, tensor(pos), MaskTensor(_l + _step), _cache);
         }
         var logits = _model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32);
+        return Accept(logits);
+    }
+
+    /// <summary>
+    /// Draws each running row's token from the logits [B, V] of this step (computed here, or by a batched step over
+    /// several generators) and records it. Call inside a dispose scope.
+    /// </summary>
+    internal IReadOnlyList<GeneratedToken> Accept(Tensor logits)
+    {
         OnLogits?.Invoke(logits);
         long[] next = _sampler.Next(logits, _s.RepetitionPenalty != 1f ? HistoryTensor() : null);
         var result = new List<GeneratedToken>(_b);

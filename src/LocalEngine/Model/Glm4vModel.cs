@@ -119,9 +119,25 @@ internal sealed class Glm4vModel : ModelPart
     public Tensor Decode(Tensor embeds, Tensor positions, Tensor attentionMask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
+        var mask = BuildMask(attentionMask.to(Device), cache?.Length ?? 0, embeds.shape[1], DType);
+        return Run(embeds, positions, mask, cache).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One decode step of several sequences, one token each (<paramref name="embeds"/> [B, 1, H], positions [3, B, 1]),
+    /// each attending over its own cache in <paramref name="caches"/>. Returns the hidden states after the final norm.
+    /// </summary>
+    public Tensor DecodeBatch(Tensor embeds, Tensor positions, KvBatch caches)
+    {
+        if (embeds.shape[0] != caches.Count || embeds.shape[1] != 1)
+            throw new ArgumentException($"A batched decode step takes one token per sequence: embeds {embeds.shape[0]}×{embeds.shape[1]} for {caches.Count} caches.", nameof(embeds));
+        return Run(embeds, positions, null, caches);
+    }
+
+    Tensor Run(Tensor embeds, Tensor positions, Tensor? mask, IKvStore? cache)
+    {
+        using var scope = NewDisposeScope();
         long lq = embeds.shape[1];
-        long past = cache?.Length ?? 0;
-        var mask = BuildMask(attentionMask.to(Device), past, lq, DType);
         var (cos, sin) = Rope.CosSin(positions.to(Device), DType);
         var x = embeds;
         foreach (var layer in _layers)

@@ -6,11 +6,16 @@ namespace Glm4vSK.LocalEngine.Model;
 /// Preallocated key/value cache, [B, kv_heads, capacity, head_dim] per layer, holding post-rotary keys. Each forward
 /// writes its new positions in place and attends over the filled prefix; nothing is reallocated per step.
 /// </summary>
-internal sealed class KvCache : IDisposable
+internal sealed class KvCache : IKvStore, IDisposable
 {
     readonly Tensor[] _keys, _values;
 
     readonly long _kvHeads, _headDim;
+    static long s_live;
+    int _disposed;
+
+    /// <summary>Caches allocated and not yet disposed, process-wide (memory tests: a request that leaves must free its cache).</summary>
+    public static long Live => Interlocked.Read(ref s_live);
 
     public KvCache(int layers, long batch, long kvHeads, long capacity, long headDim, ScalarType dtype, Device device)
     {
@@ -24,9 +29,12 @@ internal sealed class KvCache : IDisposable
             _values[i] = zeros([batch, kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
         }
         Capacity = capacity;
+        Interlocked.Increment(ref s_live);
     }
 
     public long Capacity { get; }
+    /// <summary>Whether its memory has been released.</summary>
+    public bool IsDisposed => _keys.Length > 0 && _keys[0].IsInvalid;
     /// <summary>Positions already filled (the same for every layer between forwards).</summary>
     public long Length { get; private set; }
 
@@ -39,6 +47,13 @@ internal sealed class KvCache : IDisposable
         _keys[layer].narrow(2, Length, lq).copy_(k);
         _values[layer].narrow(2, Length, lq).copy_(v);
         return (_keys[layer].narrow(2, 0, Length + lq), _values[layer].narrow(2, 0, Length + lq));
+    }
+
+    /// <summary>Appends k/v and attends <paramref name="q"/> over everything filled so far: [B, Lq, Hq·D].</summary>
+    public Tensor Attend(int layer, Tensor q, Tensor k, Tensor v, Tensor? mask, double scale)
+    {
+        var (keys, values) = Append(layer, k, v);
+        return GroupedAttention.Forward(q, keys, values, mask, scale);
     }
 
     /// <summary>Called once per forward, after every layer has appended (or after <see cref="WriteBlock"/> filled a reused prefix).</summary>
@@ -81,6 +96,7 @@ internal sealed class KvCache : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref s_live);
         foreach (var t in _keys) t.Dispose();
         foreach (var t in _values) t.Dispose();
     }

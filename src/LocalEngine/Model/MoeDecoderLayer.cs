@@ -24,7 +24,7 @@ internal sealed class MoeDecoderLayer : ModelPart, IDecoderLayer
         else _moe = Own(new MixtureOfExperts(w, prefix + ".mlp", c));
     }
 
-    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, IKvStore? cache)
     {
         using var scope = NewDisposeScope();
         x = x + _attn.Forward(_inputNorm.Forward(x), rope, cos, sin, mask, cache, _index);

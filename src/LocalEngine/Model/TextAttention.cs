@@ -21,7 +21,7 @@ internal sealed class TextAttention : ModelPart
         _scale = 1.0 / Math.Sqrt(_headDim);
     }
 
-    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layer)
+    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, IKvStore? cache, int layer)
     {
         using var scope = NewDisposeScope();
         long b = x.shape[0], l = x.shape[1];
@@ -30,8 +30,7 @@ internal sealed class TextAttention : ModelPart
         var v = _v.Forward(x).view(b, l, _kvHeads, _headDim).transpose(1, 2);
         q = rope.Apply(q, cos, sin);
         k = rope.Apply(k, cos, sin);
-        if (cache is not null) (k, v) = cache.Append(layer, k, v);
-        var o = GroupedAttention.Forward(q, k, v, mask, _scale);
+        var o = cache is not null ? cache.Attend(layer, q, k, v, mask, _scale) : GroupedAttention.Forward(q, k, v, mask, _scale);
         return _o.Forward(o).MoveToOuterDisposeScope();
     }
 }

@@ -5,7 +5,7 @@ namespace Glm4vSK.LocalEngine.Model;
 /// <summary>A decoder layer, dense or mixture-of-experts.</summary>
 internal interface IDecoderLayer : IDisposable
 {
-    Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache);
+    Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, IKvStore? cache);
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ internal sealed class TextDecoderLayer : ModelPart, IDecoderLayer
         _postMlpNorm = Own(new RmsNorm(w, prefix + ".post_mlp_layernorm", c.HiddenSize, c.RmsNormEps));
     }
 
-    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    public Tensor Forward(Tensor x, MultimodalRotary rope, Tensor cos, Tensor sin, Tensor? mask, IKvStore? cache)
     {
         using var scope = NewDisposeScope();
         var a = _attn.Forward(_inputNorm.Forward(x), rope, cos, sin, mask, cache, _index);
