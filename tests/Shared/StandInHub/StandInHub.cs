@@ -299,6 +299,7 @@ public sealed class StandInHub : IAsyncDisposable
         int now = Interlocked.Increment(ref _activeTransfers);
         for (int seen = Volatile.Read(ref _maxActiveTransfers); now > seen; seen = Volatile.Read(ref _maxActiveTransfers))
             if (Interlocked.CompareExchange(ref _maxActiveTransfers, now, seen) == seen) break;
+        bool released = false;
         try
         {
             await WriteHeadAsync(s, status, reason, headers, body.Length, ct);
@@ -307,6 +308,14 @@ public sealed class StandInHub : IAsyncDisposable
             for (long off = 0; off < limit; off += chunk)
             {
                 int n = (int)Math.Min(chunk, limit - off);
+                // The transfer stops counting just before its last bytes go out: the client cannot start its next
+                // transfer before it has them, so a limit of N is never seen as N + 1, while two transfers that really
+                // overlap still both count during their earlier chunks.
+                if (off + n >= limit && cutAt is null && !released)
+                {
+                    Interlocked.Decrement(ref _activeTransfers);
+                    released = true;
+                }
                 await s.WriteAsync(body.AsMemory((int)off, n), ct);
                 await s.FlushAsync(ct);
                 if (ChunkDelay > TimeSpan.Zero && off + n < limit) await Task.Delay(ChunkDelay, ct);
@@ -314,8 +323,7 @@ public sealed class StandInHub : IAsyncDisposable
             // A cut: the connection closes (when the caller disposes the client) with the body unfinished.
             if (cutAt is null)
             {
-                // The transfer counts as active until the client closes the connection (Connection: close), so that the
-                // count is never more than the client had open at once.
+                // Keep the connection until the client closes it (Connection: close).
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 wait.CancelAfter(TimeSpan.FromSeconds(10));
                 try { while (await s.ReadAsync(new byte[256], wait.Token) > 0) { } }
@@ -324,7 +332,7 @@ public sealed class StandInHub : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _activeTransfers);
+            if (!released) Interlocked.Decrement(ref _activeTransfers);
         }
     }
 
