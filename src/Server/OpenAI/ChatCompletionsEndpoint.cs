@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Glm4vSK.Server.OpenAI;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: body within the size limit → request → admitted by the gate → the client's
+/// streaming response, written as one completion or as SSE chunks. Failures before the first byte get their status;
+/// a failure mid-stream is sent as an error event, then <c>[DONE]</c>. Generation runs on
+/// <see cref="HttpContext.RequestAborted"/>: a client that goes away cancels it at once.
+/// </summary>
+internal sealed class ChatCompletionsEndpoint(Glm4vServerOptions options, IChatClient client, ServerMetrics metrics, RequestGate gate, ILogger logger)
+{
+    static readonly byte[] DataPrefix = "data: "u8.ToArray(), EventEnd = "\n\n"u8.ToArray(), Done = "data: [DONE]\n\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var ct = http.RequestAborted;
+        ChatCompletionRequest request;
+        try
+        {
+            using var body = await ReadBodyAsync(http.Request, ct);
+            request = ChatRequestReader.Read(body.RootElement, options);
+        }
+        catch (OpenAIErrorException e)
+        {
+            await WriteErrorAsync(http, e);
+            return;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+
+        if (!gate.TryEnter())
+        {
+            http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteErrorAsync(http, new OpenAIErrorException(429,
+                $"The server is busy: {options.MaxQueuedRequests} requests are already queued or running. Retry after {options.RetryAfterSeconds} s.",
+                null, "queue_full", "rate_limit_exceeded"));
+            return;
+        }
+        try
+        {
+            await GenerateAsync(http, request, started, ct);
+        }
+        finally { gate.Exit(); }
+    }
+
+    async Task GenerateAsync(HttpContext http, ChatCompletionRequest request, long started, CancellationToken ct)
+    {
+        var writer = new ChatCompletionWriter(ChatCompletionWriter.NewId(), request.Model, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var updates = new List<ChatResponseUpdate>();
+        await using var stream = client.GetStreamingResponseAsync(request.Messages, request.Options, ct).GetAsyncEnumerator(ct);
+        bool first, headersSent = false;
+        try
+        {
+            // The first update decides the status: bad media or a prompt over the context fail here, before any byte is sent.
+            first = await stream.MoveNextAsync();
+            metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (!request.Stream)
+            {
+                for (bool more = first; more; more = await stream.MoveNextAsync()) updates.Add(stream.Current);
+                var response = updates.ToChatResponse();
+                Count(response.Usage);
+                http.Response.ContentType = "application/json";
+                await http.Response.Body.WriteAsync(writer.Completion(response), ct);
+                metrics.Requests.Add(1, new KeyValuePair<string, object?>("status", 200));
+                return;
+            }
+
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            headersSent = true;
+            await SendAsync(http, writer.RoleChunk(), ct);
+            for (bool more = first; more; more = await stream.MoveNextAsync())
+            {
+                var update = stream.Current;
+                updates.Add(update);
+                foreach (var content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case TextReasoningContent r when r.Text.Length > 0: await SendAsync(http, writer.ReasoningChunk(r.Text), ct); break;
+                        case TextContent t when t.Text.Length > 0: await SendAsync(http, writer.ContentChunk(t.Text), ct); break;
+                        case FunctionCallContent call:
+                            foreach (var chunk in writer.ToolCallChunks(call)) await SendAsync(http, chunk, ct);
+                            break;
+                    }
+                }
+            }
+            var whole = updates.ToChatResponse();
+            Count(whole.Usage);
+            await SendAsync(http, writer.FinishChunk(whole.FinishReason), ct);
+            if (request.IncludeUsage) await SendAsync(http, writer.UsageChunk(whole.Usage), ct);
+            await http.Response.Body.WriteAsync(Done, ct);
+            await http.Response.Body.FlushAsync(ct);
+            metrics.Requests.Add(1, new KeyValuePair<string, object?>("status", 200));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: generation is already cancelled through ct; there is no one to answer.
+            metrics.Requests.Add(1, new KeyValuePair<string, object?>("status", 499));
+        }
+        catch (Exception e)
+        {
+            var error = ErrorMapping.ToOpenAI(e);
+            if (error.Status >= 500) logger.LogError(e, "Chat completion failed");
+            if (!headersSent)
+            {
+                await WriteErrorAsync(http, error);
+                return;
+            }
+            metrics.Requests.Add(1, new KeyValuePair<string, object?>("status", error.Status));
+            // Mid-stream the status is already 200: the error goes as an event, as vLLM sends it.
+            try
+            {
+                await SendAsync(http, ChatCompletionWriter.Error(error.Message, error.Type, error.Param, error.Code), ct);
+                await http.Response.Body.WriteAsync(Done, ct);
+            }
+            catch (Exception) when (ct.IsCancellationRequested) { }
+        }
+    }
+
+    void Count(UsageDetails? usage)
+    {
+        if (usage?.InputTokenCount is long p) metrics.PromptTokens.Add(p);
+        if (usage?.OutputTokenCount is long c) metrics.CompletionTokens.Add(c);
+    }
+
+    static async Task SendAsync(HttpContext http, byte[] json, CancellationToken ct)
+    {
+        var body = http.Response.Body;
+        await body.WriteAsync(DataPrefix, ct);
+        await body.WriteAsync(json, ct);
+        await body.WriteAsync(EventEnd, ct);
+        await body.FlushAsync(ct);
+    }
+
+    /// <summary>The body as JSON, refusing one over the limit (413) by its Content-Length or while reading it (chunked bodies too).</summary>
+    async Task<JsonDocument> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        long limit = options.MaxRequestBodyBytes;
+        OpenAIErrorException TooLarge() => new(413, $"The request body is larger than this server's limit of {limit} bytes; send smaller or fewer images.",
+            null, "request_too_large");
+        if (request.ContentLength > limit) throw TooLarge();
+        if (http(request).Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null; // our own limit below
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            throw new OpenAIErrorException(400, $"The request body is not valid JSON: {e.Message}", null, "invalid_json", inner: e);
+        }
+        static HttpContext http(HttpRequest r) => r.HttpContext;
+    }
+
+    public async Task WriteErrorAsync(HttpContext http, OpenAIErrorException error)
+    {
+        metrics.Requests.Add(1, new KeyValuePair<string, object?>("status", error.Status));
+        await WriteErrorResponseAsync(http, error);
+    }
+
+    public static async Task WriteErrorResponseAsync(HttpContext http, OpenAIErrorException error)
+    {
+        http.Response.StatusCode = error.Status;
+        http.Response.ContentType = "application/json";
+        await http.Response.Body.WriteAsync(ChatCompletionWriter.Error(error.Message, error.Type, error.Param, error.Code), http.RequestAborted);
+    }
+}
