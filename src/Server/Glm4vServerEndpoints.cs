@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Glm4vSK.Server;
-using Glm4vSK.Server.OpenAI;
+using Glm4vSK.Server.ChatCompletions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

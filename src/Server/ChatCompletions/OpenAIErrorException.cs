@@ -1,4 +1,4 @@
-namespace Glm4vSK.Server.OpenAI;
+namespace Glm4vSK.Server.ChatCompletions;
 
 /// <summary>A request the server refuses: written as <c>{"error": {"message", "type", "param", "code"}}</c> with <see cref="Status"/>.</summary>
 public sealed class OpenAIErrorException(int status, string message, string? param = null, string? code = null, string type = "invalid_request_error", Exception? inner = null)

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace Glm4vSK.Server.OpenAI;
+namespace Glm4vSK.Server.ChatCompletions;
 
 /// <summary>
 /// Writes chat completions in vLLM's wire format: one <c>chat.completion</c> object, or the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Glm4vSK.Server.OpenAI;
+namespace Glm4vSK.Server.ChatCompletions;
 
 /// <summary>One <c>POST /v1/chat/completions</c> body, read into MEAI terms.</summary>
 internal sealed record ChatCompletionRequest(

@@ -1,6 +1,6 @@
 using Glm4vSK.LocalEngine;
 
-namespace Glm4vSK.Server.OpenAI;
+namespace Glm4vSK.Server.ChatCompletions;
 
 /// <summary>What the client's exceptions mean to an HTTP caller: bad input is theirs (400), anything else the server's (500).</summary>
 internal static class ErrorMapping

@@ -4,7 +4,7 @@ using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Microsoft.Extensions.AI;
 
-namespace Glm4vSK.Server.OpenAI;
+namespace Glm4vSK.Server.ChatCompletions;
 
 /// <summary>
 /// Reads a Chat Completions body as vLLM accepts it for GLM-4.xV into messages and <see cref="ChatOptions"/>, with
