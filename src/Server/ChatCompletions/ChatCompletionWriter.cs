@@ -147,8 +147,11 @@ internal sealed class ChatCompletionWriter(string id, string model, long created
         w.WriteEndObject();
     }
 
+    // MEAI's default options indent; arguments go on the wire compact, as OpenAI and vLLM send them.
+    static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     static string ArgumentsJson(FunctionCallContent call) =>
-        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), Compact.GetTypeInfo(typeof(IDictionary<string, object?>)));
 
     static void Usage(Utf8JsonWriter w, UsageDetails? usage)
     {
