@@ -54,14 +54,14 @@ internal sealed class ChatCompletionsEndpoint(Glm4vServerOptions options, IChatC
         var writer = new ChatCompletionWriter(ChatCompletionWriter.NewId(), request.Model, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var updates = new List<ChatResponseUpdate>();
         await using var stream = client.GetStreamingResponseAsync(request.Messages, request.Options, ct).GetAsyncEnumerator(ct);
-        bool first, headersSent = false;
+        bool headersSent = false;
         try
         {
-            // The first update decides the status: bad media or a prompt over the context fail here, before any byte is sent.
-            first = await stream.MoveNextAsync();
-            metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            bool first;
             if (!request.Stream)
             {
+                first = await stream.MoveNextAsync();
+                metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 for (bool more = first; more; more = await stream.MoveNextAsync()) updates.Add(stream.Current);
                 var response = updates.ToChatResponse();
                 Count(response.Usage);
@@ -71,12 +71,19 @@ internal sealed class ChatCompletionsEndpoint(Glm4vServerOptions options, IChatC
                 return;
             }
 
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            headersSent = true;
-            await SendAsync(http, writer.RoleChunk(), ct);
-            for (bool more = first; more; more = await stream.MoveNextAsync())
+            // The first update decides the status (bad media or a prompt over the context fail before it, and get their
+            // 4xx); one slower than KeepAlive (a long queue or prefill, text held back) starts the stream without it, so
+            // that keep-alives can find out whether the client is still there.
+            var pending = stream.MoveNextAsync().AsTask();
+            if (await Task.WhenAny(pending, Task.Delay(KeepAlive)) != pending)
+            {
+                headersSent = await StartStreamAsync(http, writer, ct);
+                first = await NextOrKeepAliveAsync(http, pending, ct);
+            }
+            else first = await pending;
+            metrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (!headersSent) headersSent = await StartStreamAsync(http, writer, ct);
+            for (bool more = first; more; more = await NextOrKeepAliveAsync(http, stream.MoveNextAsync().AsTask(), ct))
             {
                 var update = stream.Current;
                 updates.Add(update);
@@ -124,6 +131,43 @@ internal sealed class ChatCompletionsEndpoint(Glm4vServerOptions options, IChatC
             catch (Exception) when (ct.IsCancellationRequested) { }
         }
     }
+
+    /// <summary>
+    /// The next update; while none comes (a long prefill, text the parser holds back) an SSE comment goes out every
+    /// <see cref="KeepAlive"/>: only a write finds out that a client has gone, so its generation is cancelled then.
+    /// </summary>
+    static async Task<bool> NextOrKeepAliveAsync(HttpContext http, Task<bool> next, CancellationToken ct)
+    {
+        try
+        {
+            while (await Task.WhenAny(next, Task.Delay(KeepAlive)) != next)
+            {
+                await http.Response.Body.WriteAsync(KeepAliveComment, ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch
+        {
+            // The enumerator is disposed next: let its pending step end first (the same token cancels it).
+            try { await next; }
+            catch (Exception) { }
+            throw;
+        }
+        return await next;
+    }
+
+    /// <summary>The SSE response headers and the role chunk; from here on the status is 200 and errors go as events.</summary>
+    static async Task<bool> StartStreamAsync(HttpContext http, ChatCompletionWriter writer, CancellationToken ct)
+    {
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await SendAsync(http, writer.RoleChunk(), ct);
+        return true;
+    }
+
+    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(1);
+    static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
 
     void Count(UsageDetails? usage)
     {
