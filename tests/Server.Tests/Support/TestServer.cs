@@ -44,6 +44,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http() => new() { BaseAddress = Root, Timeout = TimeSpan.FromMinutes(5) };
 
+    /// <summary>Stops as the host does on Ctrl+C: no new connections, running requests finish.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
