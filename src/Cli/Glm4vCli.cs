@@ -22,6 +22,7 @@ public static class Glm4vCli
         root.Subcommands.Add(GroundCommand.Create(context));
         root.Subcommands.Add(AgentCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(ServeCommand.Create(context));
         return root;
     }
 
