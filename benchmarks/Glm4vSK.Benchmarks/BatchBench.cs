@@ -19,34 +19,23 @@ internal sealed class BatchBench(BenchSettings settings, TextWriter log)
 {
     const int Streams = 8;
 
-    public async Task<string> RunAsync()
+    public Task<string> RunAsync() => BenchModels.WithMediumCheckpointAsync("batch", log, async dir =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"glm4vsk-bench-batch-{Environment.ProcessId}");
-        try
-        {
-            Log($"writing the medium random checkpoint to {dir}");
-            TinyCheckpoint.Write(dir, BenchModels.Medium(), ScalarType.Float32);
-            var md = new StringBuilder();
-            md.AppendLine($"## Continuous batching: {Streams} concurrent greedy streams against one alone");
-            md.AppendLine();
-            md.AppendLine($"| dtype | prompt tok | new tok / stream | alone decode tok/s | {Streams} streams aggregate tok/s | aggregate ÷ alone (median of pairs) | " +
-                $"per-token latency alone (ms) | per-token latency with {Streams - 1} others (ms, median / p90) | latency ratio | first gap after joining with 7 (ms) | peak batch | pairs |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
-                md.AppendLine(await Measure(dir, dtype));
-            md.AppendLine();
-            md.AppendLine($"Each stream: {settings.DecodePromptLength} random text tokens (ids below vocab − 10), {settings.DecodeNewTokens} greedy tokens " +
-                $"(IgnoreEos). Engine: `EngineOptions` defaults (MaxBatchSize 8, MaxPrefillTokensPerStep 2048) with both cache budgets 0. " +
-                $"Per-token latency = the median gap between one stream's consecutive tokens as its caller receives them, its first gap left out: " +
-                "that one also holds the prefills of the streams that joined with it (prompts are prefilled whole between decode steps), shown in its own column.");
-            return md.ToString();
-        }
-        finally
-        {
-            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-            catch (IOException e) { log.WriteLine($"could not delete {dir}: {e.Message}"); }
-        }
-    }
+        var md = new StringBuilder();
+        md.AppendLine($"## Continuous batching: {Streams} concurrent greedy streams against one alone");
+        md.AppendLine();
+        md.AppendLine($"| dtype | prompt tok | new tok / stream | alone decode tok/s | {Streams} streams aggregate tok/s | aggregate ÷ alone (median of pairs) | " +
+            $"per-token latency alone (ms) | per-token latency with {Streams - 1} others (ms, median / p90) | latency ratio | first gap after joining with 7 (ms) | peak batch | pairs |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+            md.AppendLine(await Measure(dir, dtype));
+        md.AppendLine();
+        md.AppendLine($"Each stream: {settings.DecodePromptLength} random text tokens (ids below vocab − 10), {settings.DecodeNewTokens} greedy tokens " +
+            $"(IgnoreEos). Engine: `EngineOptions` defaults (MaxBatchSize 8, MaxPrefillTokensPerStep 2048) with both cache budgets 0. " +
+            $"Per-token latency = the median gap between one stream's consecutive tokens as its caller receives them, its first gap left out: " +
+            "that one also holds the prefills of the streams that joined with it (prompts are prefilled whole between decode steps), shown in its own column.");
+        return md.ToString();
+    });
 
     async Task<string> Measure(string dir, ScalarType dtype)
     {

@@ -20,32 +20,21 @@ internal sealed class Turn2Bench(BenchSettings settings, TextWriter log)
     const int LeadText = 4, QuestionText = 64, AnswerTokens = 32, FollowUpText = 24;
     static readonly GridThw Grid = new(1, 32, 32);
 
-    public async Task<string> RunAsync()
+    public Task<string> RunAsync() => BenchModels.WithMediumCheckpointAsync("turn2", log, async dir =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"glm4vsk-bench-turn2-{Environment.ProcessId}");
-        try
-        {
-            Log($"writing the medium random checkpoint to {dir}");
-            TinyCheckpoint.Write(dir, BenchModels.Medium(), ScalarType.Float32);
-            var md = new StringBuilder();
-            md.AppendLine("## Turn 2 of a chat about one 448² image: time to first token, caches on vs off");
-            md.AppendLine();
-            md.AppendLine("| dtype | turn-2 prompt tok | reused tok | TTFT cache off (ms) | TTFT cache on (ms) | on ÷ off (median of pairs) | best on ÷ best off | turn-1 TTFT off / on (ms) | pairs |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
-                md.AppendLine(await Measure(dir, dtype));
-            md.AppendLine();
-            md.AppendLine($"Turn 1: {LeadText} text tokens, the image ({Grid.TokenCount()} placeholders between begin/end markers), {QuestionText} text tokens; " +
-                $"{AnswerTokens} greedy answer tokens. Turn 2: turn 1's prompt + answer + {FollowUpText} text tokens. Cache on = `EngineOptions` defaults " +
-                "(prefix cache 1 GiB, 16-token blocks; image cache 256 MiB); off = both budgets 0. Random ids below vocab − 10; random fp32 pixels.");
-            return md.ToString();
-        }
-        finally
-        {
-            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-            catch (IOException e) { log.WriteLine($"could not delete {dir}: {e.Message}"); }
-        }
-    }
+        var md = new StringBuilder();
+        md.AppendLine("## Turn 2 of a chat about one 448² image: time to first token, caches on vs off");
+        md.AppendLine();
+        md.AppendLine("| dtype | turn-2 prompt tok | reused tok | TTFT cache off (ms) | TTFT cache on (ms) | on ÷ off (median of pairs) | best on ÷ best off | turn-1 TTFT off / on (ms) | pairs |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+            md.AppendLine(await Measure(dir, dtype));
+        md.AppendLine();
+        md.AppendLine($"Turn 1: {LeadText} text tokens, the image ({Grid.TokenCount()} placeholders between begin/end markers), {QuestionText} text tokens; " +
+            $"{AnswerTokens} greedy answer tokens. Turn 2: turn 1's prompt + answer + {FollowUpText} text tokens. Cache on = `EngineOptions` defaults " +
+            "(prefix cache 1 GiB, 16-token blocks; image cache 256 MiB); off = both budgets 0. Random ids below vocab − 10; random fp32 pixels.");
+        return md.ToString();
+    });
 
     async Task<string> Measure(string dir, ScalarType dtype)
     {
