@@ -75,8 +75,8 @@ public sealed partial class GlmVWebParser : IGuiActionParser
     private static int? Number(string digits) =>
         int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
 
-    private static object Label(string digits) =>
-        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? l : digits;
+    /// <summary>The label as the fixtures keep it in <see cref="GuiAction.Args"/> (an integer; out-of-range labels were rejected first).</summary>
+    private static long Label(string digits) => Number(digits)!.Value;
 
     [GeneratedRegex(@"^(?:Click|Type|Scroll) \[?(\d+)")]
     private static partial Regex LabelRegex();

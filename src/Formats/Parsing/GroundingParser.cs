@@ -26,9 +26,6 @@ namespace Glm4vSK.Formats;
 /// </remarks>
 public static class GroundingParser
 {
-    /// <summary>The coordinate scale: the model writes thousandths of the image size (<see cref="Thousandths.Scale"/>).</summary>
-    public const double Scale = Thousandths.Scale;
-
     static readonly Regex Span = new(@"<\|(?:begin|start)_of_box\|>(.*?)<\|end_of_box\|>", RegexOptions.Singleline | RegexOptions.CultureInvariant);
     static readonly Regex Number = new(@"-?\d+(?:\.\d+)?", RegexOptions.CultureInvariant);
     const string N = @"\s*(-?\d+(?:\.\d+)?)\s*";
