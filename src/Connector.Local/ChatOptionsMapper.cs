@@ -24,7 +24,7 @@ internal sealed record GlmRequest(
 /// Output None → no reasoning content), ResponseFormat (JSON / JSON schema as a prompt instruction),
 /// Instructions (a leading system message), RawRepresentationFactory (may return <see cref="SamplingOptions"/>), and
 /// AdditionalProperties <c>min_pixels</c>, <c>max_pixels</c>, <c>video_min_pixels</c>, <c>video_max_pixels</c>,
-/// <c>repetition_penalty</c>, <c>min_p</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens) (<c>min_pixels</c> / <c>max_pixels</c> default to the client's
+/// <c>repetition_penalty</c>, <c>min_p</c>, <c>cache_salt</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens) (<c>min_pixels</c> / <c>max_pixels</c> default to the client's
 /// <see cref="Glm4vChatClientOptions.MinPixels"/> / <see cref="Glm4vChatClientOptions.MaxPixels"/>). Function results
 /// holding Semantic Kernel content (<c>ImageContent</c>, ...) become MEAI content first (<see cref="KernelContentResults"/>).
 /// Ignored (documented): ModelId (one model per engine), ConversationId (no server-side state),
@@ -93,6 +93,7 @@ internal static class ChatOptionsMapper
             FrequencyPenalty = o?.FrequencyPenalty ?? baseSampling.FrequencyPenalty,
             PresencePenalty = o?.PresencePenalty ?? baseSampling.PresencePenalty,
             MinP = AdditionalProperty.TryGet<float>(extra, "min_p", out var mp) ? mp : baseSampling.MinP,
+            CacheSalt = AdditionalProperty.TryGet<string>(extra, "cache_salt", out var salt) ? salt : baseSampling.CacheSalt,
         };
         if (o?.Temperature is 0f) sampling = sampling with { DoSample = false };
         else if (o?.Temperature is > 0f || o?.TopP is not null || o?.TopK is not null) sampling = sampling with { DoSample = sampling.DoSample ?? true };

@@ -42,4 +42,26 @@ public sealed class PrefixCacheUsageTests(TinyModel model) : IClassFixture<TinyM
         var again = await client.GetResponseAsync(question, options);
         Assert.Equal(0, again.Usage!.CachedInputTokenCount);
     }
+
+    [Fact]
+    public async Task Requests_with_different_cache_salts_share_no_prefix_and_equal_salts_do()
+    {
+        using var engine = await Glm4vEngine.LoadAsync(model.Dir, new EngineOptions { CpuThreads = 1 });
+        using var client = new Glm4vChatClient(engine);
+        ChatOptions Salted(string? salt) => new()
+        {
+            MaxOutputTokens = 3, Temperature = 0f,
+            AdditionalProperties = salt is null ? null : new() { ["cache_salt"] = salt },
+        };
+        ChatMessage[] question = [new(ChatRole.User, [new DataContent(Images.Png(), "image/png"), new TextContent("What is in this picture?")])];
+        var first = await client.GetResponseAsync(question, Salted("tenant-a"));
+        var otherTenant = await client.GetResponseAsync(question, Salted("tenant-b"));
+        var shared = await client.GetResponseAsync(question, Salted(null));
+        var sameTenant = await client.GetResponseAsync(question, Salted("tenant-a"));
+        Assert.Equal(0, first.Usage!.CachedInputTokenCount);
+        Assert.Equal(0, otherTenant.Usage!.CachedInputTokenCount);
+        Assert.Equal(0, shared.Usage!.CachedInputTokenCount);
+        Assert.InRange(sameTenant.Usage!.CachedInputTokenCount!.Value, 1, sameTenant.Usage.InputTokenCount!.Value - 1);
+        Assert.Equal(first.Text, sameTenant.Text); // a restored prefix changes nothing but the time
+    }
 }

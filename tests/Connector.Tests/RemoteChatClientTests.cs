@@ -333,7 +333,7 @@ public sealed class RemoteChatClientTests
             Temperature = 0.6f, TopP = 0.9f, TopK = 2, MaxOutputTokens = 256, StopSequences = ["END"], Seed = 7, Instructions = "Be brief.",
             Tools = [Weather], ToolMode = ChatToolMode.Auto,
             Reasoning = new ReasoningOptions { Effort = ReasoningEffort.None },
-            AdditionalProperties = new() { ["repetition_penalty"] = 1.1, ["max_pixels"] = 1003520L },
+            AdditionalProperties = new() { ["repetition_penalty"] = 1.1, ["max_pixels"] = 1003520L, ["cache_salt"] = "tenant-a" },
         };
         string before = JsonSerializer.Serialize(options, AIJsonUtilities.DefaultOptions);
         var messages = new List<ChatMessage>
@@ -356,6 +356,7 @@ public sealed class RemoteChatClientTests
         Assert.Equal(7, (long)body["seed"]!);
         Assert.Equal(["END"], body["stop"]!.AsArray().Select(s => (string?)s));
         Assert.Equal(1.1, (double)body["repetition_penalty"]!, 5);
+        Assert.Equal("tenant-a", (string)body["cache_salt"]!);
         Assert.Equal(1003520, (long)body["mm_processor_kwargs"]!["size"]!["longest_edge"]!);
         Assert.Equal(12544, (long)body["mm_processor_kwargs"]!["size"]!["shortest_edge"]!);
         Assert.Equal("auto", (string?)body["tool_choice"]);

@@ -33,7 +33,7 @@ namespace Glm4vSK.Connector;
 /// markers), <c>chat_template_kwargs.enable_thinking</c> (false for <c>Reasoning.Effort = None</c> or
 /// <c>AdditionalProperties["enable_thinking"] = false</c>; default <see cref="Glm4vRemoteOptions.EnableThinking"/>, else
 /// true), and from <c>AdditionalProperties</c>: <c>top_k</c> (or <c>ChatOptions.TopK</c>), <c>repetition_penalty</c>,
-/// <c>min_p</c>, <c>chat_template_kwargs</c>, <c>mm_processor_kwargs</c>, and <c>min_pixels</c>/<c>max_pixels</c> as
+/// <c>min_p</c>, <c>cache_salt</c>, <c>chat_template_kwargs</c>, <c>mm_processor_kwargs</c>, and <c>min_pixels</c>/<c>max_pixels</c> as
 /// <c>mm_processor_kwargs.size</c>. <c>AdditionalProperties["extra_body"]</c> (an object) is merged into the body last,
 /// like the Python SDK's <c>extra_body</c>; <c>RawRepresentationFactory</c> may return a
 /// <see cref="System.Text.Json.Nodes.JsonObject"/> that seeds the body.</para>

@@ -105,6 +105,7 @@ internal static class RemoteRequestBuilder
             Set(body, "top_k", topK);
             Set(body, "repetition_penalty", AdditionalProperty.TryGet<double>(extra, "repetition_penalty", out var rp) ? rp : null);
             Set(body, "min_p", AdditionalProperty.TryGet<double>(extra, "min_p", out var mp) ? mp : null);
+            if (AdditionalProperty.TryGet<string>(extra, "cache_salt", out var salt)) body["cache_salt"] = salt;
             var mm = MultimodalKwargs(extra);
             if (mm is not null) body["mm_processor_kwargs"] = mm;
         }

@@ -35,6 +35,12 @@ public sealed record SamplingOptions
     public int? ThinkEndTokenId { get; init; }
     /// <summary>Keep generating through eos/stop tokens until MaxNewTokens (vLLM's ignore_eos; for benchmarks and tests).</summary>
     public bool IgnoreEos { get; init; }
+    /// <summary>
+    /// The request's prefix-cache namespace (vLLM's <c>cache_salt</c>): requests reuse each other's cached prefixes only
+    /// when their salts are equal (null is the shared namespace). Give each tenant its own, so that nobody can tell from
+    /// the time to first token whether someone else's prompt is cached. Pictures' vision features are still shared.
+    /// </summary>
+    public string? CacheSalt { get; init; }
     /// <summary>Ignore generation_config.json's sampling defaults (its eos ids still apply).</summary>
     public bool IgnoreGenerationConfigDefaults { get; init; }
 
@@ -82,6 +88,7 @@ public sealed record SamplingOptions
             FrequencyPenalty = frequency,
             PresencePenalty = presence,
             MinP = minP,
+            CacheSalt = CacheSalt,
         };
     }
 
@@ -102,4 +109,5 @@ internal sealed record ResolvedSampling(int MaxNewTokens, bool DoSample, float T
     public float FrequencyPenalty { get; init; }
     public float PresencePenalty { get; init; }
     public float MinP { get; init; }
+    public string? CacheSalt { get; init; }
 }

@@ -204,7 +204,7 @@ internal sealed class TokenGenerator : IDisposable
         if (_prefixable)
         {
             var prefix = _caches!.Prefix!;
-            _blocks = BlockHashes.Compute(_history[0], images.Concat(videos), prefix.BlockTokens, _l / prefix.BlockTokens);
+            _blocks = BlockHashes.Compute(_history[0], images.Concat(videos), prefix.BlockTokens, _l / prefix.BlockTokens, _s.CacheSalt);
             // At least the last prompt token is prefilled: its hidden state gives the first logits.
             _reused = prefix.Restore(_blocks, (_l - 1) / prefix.BlockTokens, _cache, 0) * prefix.BlockTokens;
             _cache.Advance(_reused);
@@ -239,7 +239,7 @@ internal sealed class TokenGenerator : IDisposable
         if (count <= _l / prefix.BlockTokens) return; // the prompt's blocks were stored after the prefill
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
-        var blocks = BlockHashes.Compute(ids, _images.Concat(_videos), prefix.BlockTokens, count);
+        var blocks = BlockHashes.Compute(ids, _images.Concat(_videos), prefix.BlockTokens, count, _s.CacheSalt);
         prefix.Store(blocks, count, _cache, 0);
     }
 

@@ -27,6 +27,22 @@ public sealed class PrefixCacheTests
         BlockHashes.Compute(Enumerable.Range(0, 12).Select(i => first + i).ToList(), [], Block, 3);
 
     [Fact]
+    public void A_cache_salt_changes_every_block_key_and_equal_salts_give_equal_keys()
+    {
+        var ids = Enumerable.Range(0, 12).Select(i => (long)i).ToList();
+        var plain = BlockHashes.Compute(ids, [], Block, 3);
+        var a = BlockHashes.Compute(ids, [], Block, 3, "tenant-a");
+        var b = BlockHashes.Compute(ids, [], Block, 3, "tenant-b");
+        Assert.Equal(a, BlockHashes.Compute(ids, [], Block, 3, "tenant-a"));
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.NotEqual(plain[k], a[k]);
+            Assert.NotEqual(a[k], b[k]);
+        }
+        Assert.NotEqual(plain[0], BlockHashes.Compute(ids, [], Block, 1, "")[0]); // an empty salt is a namespace too
+    }
+
+    [Fact]
     public void Restored_blocks_equal_the_stored_ones_and_the_least_recent_tails_go_first()
     {
         using var a = Filled(0);
