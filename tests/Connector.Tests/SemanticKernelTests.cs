@@ -47,17 +47,6 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
 
     static PromptExecutionSettings Auto => new() { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
 
-    /// <summary>The image reached the model in <paramref name="request"/>: pixel rows, and image tokens after <c>&lt;|observation|&gt;</c>.</summary>
-    static void AssertImageInObservation(ScriptedBackend backend, int request)
-    {
-        var (ids, imageRows, _) = backend.Requests[request];
-        Assert.True(imageRows > 0, $"request {request} has no image rows");
-        int imageToken = Glm4vConfig.Load(backend.ModelDirectory).ImageTokenId;
-        int observation = Array.IndexOf(ids, (long)backend.Processor.Tokenizer.TokenId("<|observation|>"));
-        Assert.True(observation > 0, $"request {request} has no observation turn");
-        Assert.Contains(ids.Skip(observation), id => id == imageToken);
-    }
-
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task Agent_style_auto_function_calling_shows_the_model_the_image_a_kernel_function_returns(string kind)
@@ -73,7 +62,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal(2, backend.Requests.Count);
         Assert.Equal(0, backend.Requests[0].ImageRows);
         Assert.Contains("Camera_snapshot", backend.Processor.Tokenizer.Decode(backend.Requests[0].Ids.Select(i => (int)i)));
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
         if (kind.Contains("list")) Assert.Contains("Room camera:", backend.Processor.Tokenizer.Decode(backend.Requests[1].Ids.Select(i => (int)i)));
 
         // SK's history got the tool-call turn and the result; reasoning is visible on both assistant messages
@@ -90,7 +79,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         history.AddUserMessage("And now?");
         reply = Assert.Single(await chat.GetChatMessageContentsAsync(history, Auto, kernel));
         Assert.Equal("Still a gradient.", reply.Content?.Trim());
-        AssertImageInObservation(backend, 2);
+        PromptAssert.ImageInObservation(backend, 2);
     }
 
     [Fact]
@@ -107,7 +96,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal("It shows a gradient.", string.Concat(updates.Select(u => u.Content)).Trim());
         Assert.Equal("I should look.A gradient.", string.Concat(updates.Select(u => u.GetReasoning())));
         Assert.Contains(updates, u => u.Items.OfType<StreamingReasoningContent>().Any());
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
     }
 
     /// <summary>An SK ImageContent without a media type serializes to a bare <c>{"data": …}</c>, too vague to take for an image.</summary>
@@ -126,7 +115,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal("It shows a gradient.", response.Text.Trim());
         var result = response.Messages.SelectMany(m => m.Contents).OfType<MEAI.FunctionResultContent>().Single();
         Assert.IsType<System.Text.Json.JsonElement>(result.Result);
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
     }
 
     [Fact]
