@@ -27,14 +27,13 @@ public sealed class InMemoryMcp : IAsyncDisposable
 
     /// <summary>Starts a server with <paramref name="tools"/> (or <paramref name="options"/>) and connects a client to it.</summary>
     public static async Task<InMemoryMcp> StartAsync(IEnumerable<McpServerTool>? tools = null, McpServerOptions? options = null,
-        McpClientOptions? clientOptions = null, Action<McpServer>? onServer = null)
+        McpClientOptions? clientOptions = null)
     {
         Pipe toServer = new(), toClient = new();
         options ??= new McpServerOptions();
         options.ServerInfo ??= new Implementation { Name = "glm4vsk-test", Version = "1.0" };
         if (tools is not null) options.ToolCollection = [.. tools];
         var server = McpServer.Create(new StreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream()), options);
-        onServer?.Invoke(server);
         var stop = new CancellationTokenSource();
         var run = server.RunAsync(stop.Token);
         var client = await McpClient.CreateAsync(new StreamClientTransport(toServer.Writer.AsStream(), toClient.Reader.AsStream()), clientOptions);
