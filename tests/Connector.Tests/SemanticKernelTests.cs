@@ -1,6 +1,7 @@
 #pragma warning disable SKEXP0001, SKEXP0110 // SK's BinaryContent / ReasoningContent are marked experimental
 
 using Glm4vSK.LocalEngine;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.SemanticKernel;
@@ -116,6 +117,25 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         var result = response.Messages.SelectMany(m => m.Contents).OfType<MEAI.FunctionResultContent>().Single();
         Assert.IsType<System.Text.Json.JsonElement>(result.Result);
         PromptAssert.ImageInObservation(backend, 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(SerializedKinds))]
+    public async Task Kernel_functions_as_tools_of_an_Agent_Framework_agent_show_the_model_the_image(string kind)
+    {
+        // The Semantic Kernel sample's path: the kernel's IChatClient under a ChatClientAgent, the kernel's plugin as
+        // AIFunctions bound to the kernel (SK's auto-function filters do not run there: they need SK's own chat options).
+        var backend = new ScriptedBackend(ScriptedBackend.ModelDir(glm45v: true), CallSnapshot, Answer);
+        var kernel = KernelWith(backend, kind);
+        var agent = kernel.GetRequiredService<IChatClient>().AsAIAgent("You are a helpful assistant.", tools: [.. kernel.Plugins["Camera"].AsAIFunctions(kernel)]);
+
+        var response = await agent.RunAsync("What do you see?", await agent.CreateSessionAsync());
+
+        Assert.Equal("It shows a gradient.", response.Text.Trim());
+        Assert.Contains(response.Messages.SelectMany(m => m.Contents), c => c is MEAI.FunctionCallContent { Name: "Camera_snapshot" });
+        Assert.Equal(0, backend.Requests[0].ImageRows);
+        PromptAssert.ImageInObservation(backend, 1);
+        if (kind.Contains("list")) Assert.Contains("Room camera:", PromptAssert.Text(backend, 1));
     }
 
     [Fact]
