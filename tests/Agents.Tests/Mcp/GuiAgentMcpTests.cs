@@ -68,7 +68,7 @@ public sealed class GuiAgentMcpTests : IDisposable
         var json = await OperateAsync(mcp.Client, "Scroll down, then report.");
         Assert.Equal("Completed", (string?)json["status"]);
         Assert.True((bool)json["succeeded"]!);
-        Assert.Equal("account deleted", (string?)json["answer"] ?? (string?)json["message"]);
+        Assert.Equal("account deleted", (string?)json["answer"]);
         Assert.Equal(2, (int)json["steps"]!);
         string report = (string)json["report"]!;
         Assert.True(File.Exists(report), report);
