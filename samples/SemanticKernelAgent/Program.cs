@@ -1,12 +1,15 @@
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
 using Glm4vSK.Samples.SemanticKernelAgent;
+using Glm4vSK.Samples.Shared;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
-using SK = Microsoft.SemanticKernel;
 
-// glm4v-sk-agent: a Semantic Kernel agent on a local GLM-4.5V/4.6V model. Its plugin draws a chart (or crops the
-// user's photo); SK's auto function calling hands the picture back to the model, which looks at it and answers.
+// glm4v-sk-agent: a Semantic Kernel plugin driven by a Microsoft Agent Framework agent on a local GLM-4.5V/4.6V model.
+// The plugin draws a chart (or crops the user's photo); the agent hands the picture back to the model, which looks at
+// it and answers. (Semantic Kernel's own ChatCompletionAgent, Microsoft.SemanticKernel.Agents.Core, is not on this
+// project's package feed; Agent Framework's ChatClientAgent is its successor and takes the kernel's functions as they are.)
 //   dotnet run -c Release --project samples/SemanticKernelAgent -- <model dir | hub id> [photo] ["question"]
 // Needs a GLM-4.5V/4.6V-family checkpoint (tool calling), e.g. zai-org/GLM-4.6V-Flash, with its tokenizer.json.
 // Without a photo the agent draws a bar chart and reads it; with one it may crop the photo to look closer.
@@ -25,7 +28,6 @@ var tools = KernelPluginFactory.CreateFromObject(new VisualTools(photo, null), "
 var builder = Kernel.CreateBuilder().AddGlm4vChatClient(modelDir);
 builder.Plugins.AddFromFunctions("Visual", tools.Where(f => photo is not null || f.Name != "crop_image"));
 var kernel = builder.Build();
-kernel.AutoFunctionInvocationFilters.Add(new ToolCallPrinter());
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -40,17 +42,21 @@ try
         return 1;
     }
 
-    var agent = new ImageToolAgent(kernel, """
-        You are a careful visual analyst. When numbers are involved, draw them with render_bar_chart and base your answer
-        on what you see in the chart. When a photo is given and details matter, use crop_image to look closer.
-        """);
+    // The kernel's chat client and its plugin's functions (each invoked through the kernel) under an agent.
+    AIAgent agent = kernel.GetRequiredService<IChatClient>().AsAIAgent(
+        instructions: """
+            You are a careful visual analyst. When numbers are involved, draw them with render_bar_chart and base your answer
+            on what you see in the chart. When a photo is given and details matter, use crop_image to look closer.
+            """,
+        name: "visual-analyst",
+        tools: [.. kernel.Plugins["Visual"].AsAIFunctions(kernel)]);
     string question = userQuestion ?? (photo is null
         ? "Our quarterly revenue was Q1 12, Q2 18, Q3 9 and Q4 21 (million EUR). Draw a bar chart of it, look at the chart and tell me which quarter stands out and why."
         : "What is in this photo? Crop the most interesting region, look at it, and describe its details.");
-    var first = new SK.ChatMessageContent(SK.ChatCompletion.AuthorRole.User, [new SK.TextContent(question)]);
-    if (photo is not null) first.Items.Add(new SK.ImageContent(photo, MediaType(photoFile!)));
+    var first = new ChatMessage(ChatRole.User, question);
+    if (photo is not null) first.Contents.Add(new DataContent(photo, PngCrop.MediaType(photoFile!)));
     Console.WriteLine($"> {question}");
-    await agent.AskAsync(first, cts.Token);
+    await AgentConsole.AskAsync(agent, first, await agent.CreateSessionAsync(cts.Token), cts.Token);
 
     return 0;
 }
@@ -64,12 +70,3 @@ catch (Exception e) when (e is Glm4vException or InvalidOperationException or No
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
-
-static string MediaType(string file) => Path.GetExtension(file).ToLowerInvariant() switch
-{
-    ".jpg" or ".jpeg" => "image/jpeg",
-    ".webp" => "image/webp",
-    ".gif" => "image/gif",
-    ".bmp" => "image/bmp",
-    _ => "image/png",
-};

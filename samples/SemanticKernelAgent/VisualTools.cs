@@ -2,14 +2,15 @@ using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
+using Glm4vSK.Samples.Shared;
 using SkiaSharp;
 
 namespace Glm4vSK.Samples.SemanticKernelAgent;
 
 /// <summary>
-/// A plugin whose functions return pictures. Semantic Kernel's auto function calling hands the returned image to the
-/// GLM-4V client unchanged, and the client puts it into the model's observation turn as real image tokens, so the model
-/// looks at what the tool drew (or cut out) before it answers.
+/// A plugin whose functions return pictures. Invoked through the kernel (by SK's auto function calling, or as
+/// AIFunctions by an agent), the returned image reaches the GLM-4V client, which puts it into the model's observation
+/// turn as real image tokens, so the model looks at what the tool drew (or cut out) before it answers.
 /// </summary>
 public sealed class VisualTools(byte[]? photo, string? saveDirectory)
 {
@@ -65,20 +66,7 @@ public sealed class VisualTools(byte[]? photo, string? saveDirectory)
         [Description("right edge, 0-1000")] int x2, [Description("bottom edge, 0-1000")] int y2)
     {
         if (photo is null) throw new InvalidOperationException("No photo was given (--image).");
-        using var source = SKBitmap.Decode(photo) ?? throw new InvalidOperationException("The photo could not be decoded.");
-        int Px(int v, int size) => Math.Clamp((int)Math.Round(v / 1000.0 * size), 0, size);
-        var rect = SKRectI.Create(Px(Math.Min(x1, x2), source.Width), Px(Math.Min(y1, y2), source.Height), 0, 0);
-        rect.Right = Math.Max(rect.Left + 1, Px(Math.Max(x1, x2), source.Width));
-        rect.Bottom = Math.Max(rect.Top + 1, Px(Math.Max(y1, y2), source.Height));
-        rect.Right = Math.Min(rect.Right, source.Width);
-        rect.Bottom = Math.Min(rect.Bottom, source.Height);
-        float scale = Math.Max(1, 448f / Math.Max(rect.Width, rect.Height));
-        var info = new SKImageInfo(Math.Max(1, (int)(rect.Width * scale)), Math.Max(1, (int)(rect.Height * scale)));
-        using var surface = SKSurface.Create(info);
-        using var sourceImage = SKImage.FromBitmap(source);
-        surface.Canvas.DrawImage(sourceImage, rect, new SKRect(0, 0, info.Width, info.Height), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        using var image = surface.Snapshot();
-        byte[] png = image.Encode(SKEncodedImageFormat.Png, 100).ToArray();
+        byte[] png = PngCrop.Crop(photo, x1, y1, x2, y2);
         Save(png, "crop");
         return new DataContent(png, "image/png"); // Microsoft.Extensions.AI's image type: passed through as it is
     }

@@ -21,6 +21,7 @@ public static class Glm4vCli
         root.Subcommands.Add(ChatCommand.Create(context));
         root.Subcommands.Add(GroundCommand.Create(context));
         root.Subcommands.Add(AgentCommand.Create(context));
+        root.Subcommands.Add(AgentCommand.CreateMcp(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         return root;

@@ -53,12 +53,7 @@ public sealed class LocalChatClientTests
         Assert.Equal("It shows a gradient.", response.Text.Trim());
         Assert.Equal(2, backend.Requests.Count);
         Assert.Equal(0, backend.Requests[0].ImageRows);
-        Assert.True(backend.Requests[1].ImageRows > 0, "the tool's image reached the model as pixel rows");
-        var config = Glm4vConfig.Load(backend.ModelDirectory);
-        var second = backend.Requests[1].Ids;
-        int observation = Array.IndexOf(second, (long)backend.Processor.Tokenizer.TokenId("<|observation|>"));
-        Assert.True(observation > 0);
-        Assert.Contains(second.Skip(observation), id => id == config.ImageTokenId);
+        PromptAssert.ImageInObservation(backend, 1);
     }
 
     [Fact]

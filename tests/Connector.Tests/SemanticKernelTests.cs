@@ -1,6 +1,7 @@
 #pragma warning disable SKEXP0001, SKEXP0110 // SK's BinaryContent / ReasoningContent are marked experimental
 
 using Glm4vSK.LocalEngine;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.SemanticKernel;
@@ -47,17 +48,6 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
 
     static PromptExecutionSettings Auto => new() { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
 
-    /// <summary>The image reached the model in <paramref name="request"/>: pixel rows, and image tokens after <c>&lt;|observation|&gt;</c>.</summary>
-    static void AssertImageInObservation(ScriptedBackend backend, int request)
-    {
-        var (ids, imageRows, _) = backend.Requests[request];
-        Assert.True(imageRows > 0, $"request {request} has no image rows");
-        int imageToken = Glm4vConfig.Load(backend.ModelDirectory).ImageTokenId;
-        int observation = Array.IndexOf(ids, (long)backend.Processor.Tokenizer.TokenId("<|observation|>"));
-        Assert.True(observation > 0, $"request {request} has no observation turn");
-        Assert.Contains(ids.Skip(observation), id => id == imageToken);
-    }
-
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task Agent_style_auto_function_calling_shows_the_model_the_image_a_kernel_function_returns(string kind)
@@ -73,7 +63,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal(2, backend.Requests.Count);
         Assert.Equal(0, backend.Requests[0].ImageRows);
         Assert.Contains("Camera_snapshot", backend.Processor.Tokenizer.Decode(backend.Requests[0].Ids.Select(i => (int)i)));
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
         if (kind.Contains("list")) Assert.Contains("Room camera:", backend.Processor.Tokenizer.Decode(backend.Requests[1].Ids.Select(i => (int)i)));
 
         // SK's history got the tool-call turn and the result; reasoning is visible on both assistant messages
@@ -90,7 +80,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         history.AddUserMessage("And now?");
         reply = Assert.Single(await chat.GetChatMessageContentsAsync(history, Auto, kernel));
         Assert.Equal("Still a gradient.", reply.Content?.Trim());
-        AssertImageInObservation(backend, 2);
+        PromptAssert.ImageInObservation(backend, 2);
     }
 
     [Fact]
@@ -107,7 +97,7 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal("It shows a gradient.", string.Concat(updates.Select(u => u.Content)).Trim());
         Assert.Equal("I should look.A gradient.", string.Concat(updates.Select(u => u.GetReasoning())));
         Assert.Contains(updates, u => u.Items.OfType<StreamingReasoningContent>().Any());
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
     }
 
     /// <summary>An SK ImageContent without a media type serializes to a bare <c>{"data": …}</c>, too vague to take for an image.</summary>
@@ -126,7 +116,26 @@ public sealed class SemanticKernelTests(TinyModel model) : IClassFixture<TinyMod
         Assert.Equal("It shows a gradient.", response.Text.Trim());
         var result = response.Messages.SelectMany(m => m.Contents).OfType<MEAI.FunctionResultContent>().Single();
         Assert.IsType<System.Text.Json.JsonElement>(result.Result);
-        AssertImageInObservation(backend, 1);
+        PromptAssert.ImageInObservation(backend, 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(SerializedKinds))]
+    public async Task Kernel_functions_as_tools_of_an_Agent_Framework_agent_show_the_model_the_image(string kind)
+    {
+        // The Semantic Kernel sample's path: the kernel's IChatClient under a ChatClientAgent, the kernel's plugin as
+        // AIFunctions bound to the kernel (SK's auto-function filters do not run there: they need SK's own chat options).
+        var backend = new ScriptedBackend(ScriptedBackend.ModelDir(glm45v: true), CallSnapshot, Answer);
+        var kernel = KernelWith(backend, kind);
+        var agent = kernel.GetRequiredService<IChatClient>().AsAIAgent("You are a helpful assistant.", tools: [.. kernel.Plugins["Camera"].AsAIFunctions(kernel)]);
+
+        var response = await agent.RunAsync("What do you see?", await agent.CreateSessionAsync());
+
+        Assert.Equal("It shows a gradient.", response.Text.Trim());
+        Assert.Contains(response.Messages.SelectMany(m => m.Contents), c => c is MEAI.FunctionCallContent { Name: "Camera_snapshot" });
+        Assert.Equal(0, backend.Requests[0].ImageRows);
+        PromptAssert.ImageInObservation(backend, 1);
+        if (kind.Contains("list")) Assert.Contains("Room camera:", PromptAssert.Text(backend, 1));
     }
 
     [Fact]

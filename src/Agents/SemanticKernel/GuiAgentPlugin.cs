@@ -18,6 +18,9 @@ public sealed class GuiAgentPlugin
         "Operates a graphical user interface (a web page, a desktop or a phone) step by step, like a person with a " +
         "mouse and keyboard, to carry out a task; returns whether it succeeded and any answer it found on screen.";
 
+    /// <summary>The description of the <c>task</c> parameter.</summary>
+    public const string TaskDescription = "The task in plain language, with every detail needed, e.g. 'open the settings page and turn on dark mode'.";
+
     private readonly GuiAgent _agent;
     private readonly string? _reportDirectory;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -37,7 +40,7 @@ public sealed class GuiAgentPlugin
     [KernelFunction("operate")]
     [Description(DefaultDescription)]
     public async Task<string> OperateAsync(
-        [Description("The task in plain language, with every detail needed, e.g. 'open the settings page and turn on dark mode'.")] string task,
+        [Description(TaskDescription)] string task,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);

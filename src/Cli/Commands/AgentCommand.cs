@@ -7,21 +7,37 @@ using Glm4vSK.Cli.Hosting;
 
 namespace Glm4vSK.Cli.Commands;
 
-/// <summary><c>glm4v agent web|desktop|phone</c>: a GLM-4V model operates a browser page, an X11 desktop or an Android device.</summary>
+/// <summary>
+/// <c>glm4v agent web|desktop|phone</c>: a GLM-4V model operates a browser page, an X11 desktop or an Android device;
+/// <c>glm4v mcp web|desktop|phone</c>: the same agent served as the MCP tool <c>operate(task)</c> over stdio.
+/// </summary>
 internal static class AgentCommand
 {
     public static Command Create(CliContext context)
     {
         var command = new Command("agent", "Let a GLM-4V model operate a web page, an X11 desktop or an Android phone (a local checkpoint or a remote server).");
-        command.Subcommands.Add(Web(context));
-        command.Subcommands.Add(Desktop(context));
-        command.Subcommands.Add(Phone(context));
+        AddTargets(command, context, serve: false);
         return command;
     }
 
-    static Command Web(CliContext context)
+    /// <summary><c>glm4v mcp</c>: the targets of <c>agent</c>, each serving <c>operate(task)</c> to an MCP client on stdin/stdout.</summary>
+    public static Command CreateMcp(CliContext context)
     {
-        var shared = new AgentOptions();
+        var command = new Command("mcp", "Serve a GUI agent (web, desktop or phone) as the MCP tool operate(task) over stdio, for MCP clients such as Claude Desktop or VS Code.");
+        AddTargets(command, context, serve: true);
+        return command;
+    }
+
+    static void AddTargets(Command command, CliContext context, bool serve)
+    {
+        command.Subcommands.Add(Web(context, serve));
+        command.Subcommands.Add(Desktop(context, serve));
+        command.Subcommands.Add(Phone(context, serve));
+    }
+
+    static Command Web(CliContext context, bool serve)
+    {
+        var shared = new AgentOptions(serve);
         var url = new Option<Uri?>("--url")
         {
             Description = "the page to start on (default: a built-in demo shop served on 127.0.0.1)",
@@ -52,7 +68,7 @@ internal static class AgentCommand
         shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = shared.Read(parse);
+            var settings = shared.Read(parse, context);
             IGuiPromptBuilder builder = parse.GetValue(protocol) switch
             {
                 "web41" => new Glm41VWebPromptBuilder(),
@@ -64,7 +80,7 @@ internal static class AgentCommand
             Uri start = parse.GetValue(url) ?? shop!.Uri;
             var hosts = parse.GetValue(allowHost)!.SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
             var baseRule = PlaywrightWebExecutor.DefaultAllow(start);
-            return await AgentHost.RunAsync(context, settings, async token =>
+            return await AgentHost.RunAsync(context, settings, async (use, token) =>
             {
                 await using var browser = await PlaywrightWebExecutor.LaunchAsync(new WebExecutorOptions
                 {
@@ -78,15 +94,15 @@ internal static class AgentCommand
                 await using var model = await ModelConnection.OpenAsync(context, settings, token);
                 context.Error.WriteLine($"model: {model.Description}; page {start}; protocol {builder.GetType().Name}");
                 var agent = new GuiAgent(model.Client, builder, browser, AgentHost.Options(context, settings, builder, start.ToString()));
-                return await agent.RunAsync(settings.Task, token);
+                return await use(agent, token);
             }, ct);
         });
         return command;
     }
 
-    static Command Desktop(CliContext context)
+    static Command Desktop(CliContext context, bool serve)
     {
-        var shared = new AgentOptions();
+        var shared = new AgentOptions(serve);
         var display = new Option<string?>("--display") { Description = "the X display to operate (default: $DISPLAY); screenshots via libX11, input via xdotool", HelpName = ":N" };
         var protocol = CliOption.Choice("--protocol", "glm45 (GLM-4.5V/4.6V prompt, default) or glm41 (GLM-4.1V-Thinking prompt)", "glm45", "glm41");
         var command = new Command("desktop", "Operate an X11 desktop (a real one, or Xvfb) with the OSWorld-style PC protocol.");
@@ -95,23 +111,23 @@ internal static class AgentCommand
         shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = shared.Read(parse);
+            var settings = shared.Read(parse, context);
             IGuiPromptBuilder builder = parse.GetValue(protocol) == "glm41" ? new Glm41VPcPromptBuilder() : new Glm45VPcPromptBuilder();
-            return await AgentHost.RunAsync(context, settings, async token =>
+            return await AgentHost.RunAsync(context, settings, async (use, token) =>
             {
                 var executor = new X11DesktopExecutor(new X11ExecutorOptions { Display = parse.GetValue(display) });
                 await using var model = await ModelConnection.OpenAsync(context, settings, token);
                 context.Error.WriteLine($"model: {model.Description}; desktop {executor.Display}; protocol {builder.GetType().Name}");
                 var agent = new GuiAgent(model.Client, builder, executor, AgentHost.Options(context, settings, builder));
-                return await agent.RunAsync(settings.Task, token);
+                return await use(agent, token);
             }, ct);
         });
         return command;
     }
 
-    static Command Phone(CliContext context)
+    static Command Phone(CliContext context, bool serve)
     {
-        var shared = new AgentOptions();
+        var shared = new AgentOptions(serve);
         var serial = new Option<string?>("--serial") { Description = "the device (see 'adb devices'); needed when several are attached", HelpName = "id" };
         var adb = new Option<string>("--adb") { Description = "the adb to run", HelpName = "path", DefaultValueFactory = _ => "adb" };
         var protocol = CliOption.Choice("--protocol", "autoglm (AutoGLM-Phone multi-turn, default), mobile45 / mobile41 (GLM-V AndroidWorld prompt)", "autoglm", "mobile45", "mobile41");
@@ -126,14 +142,14 @@ internal static class AgentCommand
         shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var settings = shared.Read(parse);
+            var settings = shared.Read(parse, context);
             IGuiPromptBuilder builder = parse.GetValue(protocol) switch
             {
                 "mobile45" => new Glm45VMobilePromptBuilder(),
                 "mobile41" => new Glm41VMobilePromptBuilder(),
                 _ => new AutoGlmPhonePromptBuilder(parse.GetValue(lang) == "en" ? AutoGlmLanguage.English : AutoGlmLanguage.Chinese),
             };
-            return await AgentHost.RunAsync(context, settings, async token =>
+            return await AgentHost.RunAsync(context, settings, async (use, token) =>
             {
                 var executor = new AdbDeviceExecutor(new AdbExecutorOptions
                 {
@@ -147,7 +163,7 @@ internal static class AgentCommand
                 // AutoGLM's defaults: up to 100 steps, 1 s after each device action.
                 var agent = new GuiAgent(model.Client, builder, executor,
                     AgentHost.Options(context, settings, builder, defaultMaxSteps: 100, delayAfterAction: TimeSpan.FromSeconds(1)));
-                return await agent.RunAsync(settings.Task, token);
+                return await use(agent, token);
             }, ct);
         });
         return command;

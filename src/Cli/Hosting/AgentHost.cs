@@ -1,9 +1,12 @@
 using System.Globalization;
 using Glm4vSK.Agents;
+using Glm4vSK.Agents.Mcp;
+using Glm4vSK.Agents.SemanticKernel;
 using Glm4vSK.Agents.Prompts;
 using Glm4vSK.Connector;
 using Glm4vSK.LocalEngine;
 using Microsoft.Extensions.AI;
+using ModelContextProtocol.Server;
 
 namespace Glm4vSK.Cli.Hosting;
 
@@ -67,7 +70,8 @@ internal static class AgentHost
             DryRun = settings.DryRun,
             ChatOptions = chat,
             WebsiteUrl = websiteUrl,
-            ConfirmSensitiveAction = (request, _) =>
+            // Over MCP, stdin is the protocol: the client's user confirms (elicitation) and nobody can take over.
+            ConfirmSensitiveAction = settings.Mcp is { } mcp && !settings.Yes ? mcp.ConfirmAsync : (request, _) =>
             {
                 err.WriteLine($"\nSensitive action at step {request.StepIndex}: {request.Action.Name} — {request.Reason}");
                 if (settings.Yes) { err.WriteLine("allowed (--yes)"); return ValueTask.FromResult(true); }
@@ -75,7 +79,7 @@ internal static class AgentHost
                 err.Write("Allow it? [y/N] ");
                 return ValueTask.FromResult(context.Input.ReadLine()?.Trim().ToLowerInvariant() is "y" or "yes");
             },
-            TakeOver = (request, _) =>
+            TakeOver = settings.Mcp is not null ? null : (request, _) =>
             {
                 err.WriteLine($"\nThe agent asks you to take over: {request.Message}");
                 if (!context.InputIsTerminal) return ValueTask.FromResult(false);
@@ -92,14 +96,20 @@ internal static class AgentHost
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>, then prints and saves the run. Exit codes: 0 completed, 3 ended otherwise (max
-    /// steps, declined, …), 1 failed, 130 cancelled (the partial run is still saved).
+    /// Runs <paramref name="body"/>, which opens the target and the model, builds the agent and hands it to its
+    /// <c>use</c> argument (inside the scope that keeps them open): one run of the task, then the run printed and
+    /// saved, or, for <c>glm4v mcp</c>, the agent served over stdio until the client closes it. Exit codes: 0
+    /// completed (or served), 3 ended otherwise (max steps, declined, …), 1 failed, 130 cancelled (the partial run is
+    /// still saved).
     /// </summary>
-    public static async Task<int> RunAsync(CliContext context, AgentSettings settings, Func<CancellationToken, Task<GuiAgentRun>> body, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, AgentSettings settings,
+        Func<Func<GuiAgent, CancellationToken, Task<int>>, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
+        if (settings.Mcp is { } confirmer)
+            return await body((agent, token) => ServeAsync(context, settings, confirmer, agent, token), cancellationToken);
         try
         {
-            return await FinishAsync(context, await body(cancellationToken), settings);
+            return await body(async (agent, token) => await FinishAsync(context, await agent.RunAsync(settings.Task, token), settings), cancellationToken);
         }
         catch (GuiAgentCanceledException e)
         {
@@ -107,6 +117,19 @@ internal static class AgentHost
             await FinishAsync(context, e.Run, settings);
             return ExitCodes.Cancelled;
         }
+    }
+
+    /// <summary>Serves <paramref name="agent"/> as the MCP tool <c>operate(task)</c> on stdin/stdout; every other line goes to stderr.</summary>
+    static async Task<int> ServeAsync(CliContext context, AgentSettings settings, McpSensitiveActionConfirmer confirmer, GuiAgent agent, CancellationToken cancellationToken)
+    {
+        // Absolute: an MCP client may start the server in any folder, and the tool result names the report.
+        string reports = Path.GetFullPath(settings.ReportDirectory
+            ?? Path.Combine("agent-runs", "mcp-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        var options = GuiAgentMcp.CreateServerOptions(new GuiAgentPlugin(agent, reports), confirmer);
+        await using var server = McpServer.Create(new StdioServerTransport(options), options);
+        context.Error.WriteLine($"serving the GUI agent as the MCP tool '{GuiAgentMcp.ToolName}' on stdin/stdout; reports under {reports}");
+        await server.RunAsync(cancellationToken);
+        return ExitCodes.Success;
     }
 
     /// <summary>Prints the result, saves trace.json + report.html, and returns the exit code.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Glm4vSK.Agents;
+using Glm4vSK.Agents.Mcp;
 using Glm4vSK.Agents.Prompts;
 using Microsoft.Extensions.AI;
 
@@ -19,11 +20,17 @@ internal sealed record AgentSettings
     public bool DryRun { get; init; }
     public bool Yes { get; init; }
     public string? ReportDirectory { get; init; }
+    /// <summary>The task (empty when the agent is served over MCP, where each call brings its own).</summary>
     public required string Task { get; init; }
+    /// <summary>Set for <c>glm4v mcp</c>: the agent is served as <c>operate(task)</c>, sensitive actions confirmed through it.</summary>
+    public McpSensitiveActionConfirmer? Mcp { get; init; }
 }
 
-/// <summary>The options every <c>glm4v agent</c> target shares: the model (local or remote), the loop, the report.</summary>
-internal sealed class AgentOptions
+/// <summary>
+/// The options every <c>glm4v agent</c> (and <c>glm4v mcp</c>) target shares: the model (local or remote), the loop, the
+/// report. Served over MCP (<paramref name="serve"/>) there is no task argument: each <c>operate</c> call brings one.
+/// </summary>
+internal sealed class AgentOptions(bool serve = false)
 {
     public ModelOptions Model { get; } = new(required: false);
     public Option<Uri?> Endpoint { get; } = new("--endpoint")
@@ -44,8 +51,18 @@ internal sealed class AgentOptions
     public Option<double?> StepTimeout { get; } = CliOption.Number("--step-timeout", "seconds one step (model + action) may take (default 300)", 0.001, double.MaxValue, "seconds");
     public Option<int?> MaxNewTokens { get; } = CliOption.Number("--max-new-tokens", "most tokens per model answer (default: the protocol's)", 1, int.MaxValue, "N");
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "show what the agent would do without doing it" };
-    public Option<bool> Yes { get; } = new("--yes", "-y") { Description = "allow sensitive actions without asking (otherwise asked on the console, refused without one)" };
-    public Option<string?> Report { get; } = new("--report") { Description = "folder for trace.json and report.html (default: agent-runs/<time>)", HelpName = "dir" };
+    public Option<bool> Yes { get; } = new("--yes", "-y")
+    {
+        Description = serve
+            ? "allow sensitive actions without asking (otherwise the MCP client's user is asked; refused when the client cannot ask)"
+            : "allow sensitive actions without asking (otherwise asked on the console, refused without one)",
+    };
+    public Option<string?> Report { get; } = new("--report")
+    {
+        Description = serve ? "folder for each operate call's run-NNN/ with trace.json and report.html (default: agent-runs/mcp-<time>)"
+                            : "folder for trace.json and report.html (default: agent-runs/<time>)",
+        HelpName = "dir",
+    };
     public Argument<string[]> Task { get; } = CliOption.Words("task", "what the agent should do (words are joined)", ArgumentArity.OneOrMore);
 
     public void AddTo(Command command)
@@ -53,7 +70,7 @@ internal sealed class AgentOptions
         Model.AddTo(command);
         foreach (var option in new Option[] { Endpoint, ApiModel, ApiKey, MaxSteps, StepTimeout, MaxNewTokens, DryRun, Yes, Report })
             command.Options.Add(option);
-        command.Arguments.Add(Task);
+        if (!serve) command.Arguments.Add(Task);
         command.Validators.Add(r =>
         {
             bool model = r.GetResult(Model.Model) is not null, endpoint = r.GetResult(Endpoint) is not null;
@@ -62,7 +79,8 @@ internal sealed class AgentOptions
         });
     }
 
-    public AgentSettings Read(ParseResult parse) => new()
+    /// <summary>The settings; served over MCP, the confirmer reports its questions and answers on <paramref name="context"/>'s stderr.</summary>
+    public AgentSettings Read(ParseResult parse, CliContext context) => new()
     {
         Model = Model.Read(parse),
         Endpoint = parse.GetValue(Endpoint),
@@ -74,6 +92,7 @@ internal sealed class AgentOptions
         DryRun = parse.GetValue(DryRun),
         Yes = parse.GetValue(Yes),
         ReportDirectory = parse.GetValue(Report),
-        Task = string.Join(' ', parse.GetValue(Task)!),
+        Task = serve ? "" : string.Join(' ', parse.GetValue(Task)!),
+        Mcp = serve ? new McpSensitiveActionConfirmer(context.Error.WriteLine) : null,
     };
 }
