@@ -75,6 +75,8 @@ internal sealed class TokenGenerator : IDisposable
     public bool Done => _step >= _maxNew || _finished.All(f => f);
     /// <summary>Test hook: sees the fp32 logits [B, V] each step's tokens were drawn from.</summary>
     public Action<Tensor>? OnLogits { get; set; }
+    /// <summary>The request's telemetry (prefill, vision and token timings); null when nobody measures.</summary>
+    public Telemetry.RequestTelemetry? Telemetry { get; init; }
 
     /// <summary>Runs one forward (the prefill on the first call) and returns one token per row still running.</summary>
     public IReadOnlyList<GeneratedToken> Step()
@@ -82,7 +84,10 @@ internal sealed class TokenGenerator : IDisposable
         if (Done) return [];
         try
         {
-            return StepCore();
+            if (_step == 0) Telemetry?.PrefillStarting(); // telemetry
+            var tokens = StepCore();
+            if (_step == 1) Telemetry?.Prefilled(_l - _reused, _reused); // telemetry
+            return tokens;
         }
         catch
         {
@@ -139,6 +144,7 @@ internal sealed class TokenGenerator : IDisposable
             });
         }
         _step++;
+        Telemetry?.Accepted(result.Count); // telemetry
         return result;
     }
 
@@ -146,8 +152,12 @@ internal sealed class TokenGenerator : IDisposable
     {
         if (_caches is null)
         {
-            Tensor? imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
-            Tensor? videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
+            Tensor? imageEmbeds, videoEmbeds;
+            using (Telemetry?.Vision(_inputs.ImageGrids.Count + _inputs.VideoGrids.Count)) // telemetry
+            {
+                imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
+                videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
+            }
             var embeds = _model.Embed(tensor(_inputs.InputIds), _positions.Kinds, imageEmbeds, videoEmbeds);
             return _model.Decode(embeds, tensor(_positions.Positions), MaskTensor(_l), _cache);
         }
@@ -164,8 +174,12 @@ internal sealed class TokenGenerator : IDisposable
             _cache.Advance(_reused);
         }
         int from = _reused, n = _l - from;
-        var images = _inputs.PixelValues is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValues, _images, _positions.Kinds, from, _caches.Images);
-        var videos = _inputs.PixelValuesVideos is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValuesVideos, _videos, _positions.Kinds, from, _caches.Images);
+        Tensor? images, videos;
+        using (Telemetry?.Vision(_images.Count(m => m.End > from) + _videos.Count(m => m.End > from))) // telemetry
+        {
+            images = _inputs.PixelValues is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValues, _images, _positions.Kinds, from, _caches.Images);
+            videos = _inputs.PixelValuesVideos is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValuesVideos, _videos, _positions.Kinds, from, _caches.Images);
+        }
         var kinds = new TokenKind[_b, n];
         for (int i = 0; i < _b; i++)
             for (int j = 0; j < n; j++) kinds[i, j] = _positions.Kinds[i, from + j];
