@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Glm4vSK.LocalEngine.Processing;
 using Glm4vSK.LocalEngine.Telemetry;
 using Glm4vSK.LocalEngine.Testing;
@@ -70,23 +69,5 @@ internal sealed class TelemetryRig : IDisposable
         foreach (var d in _owned) d.Dispose();
         LoggerFactory.Dispose();
         Meters.Dispose();
-    }
-}
-
-/// <summary>An <see cref="IMeterFactory"/> as DI's: meters scoped to it, disposed with it.</summary>
-internal sealed class TestMeterFactory : IMeterFactory
-{
-    readonly List<Meter> _meters = [];
-
-    public Meter Create(MeterOptions options)
-    {
-        var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
-        lock (_meters) _meters.Add(meter);
-        return meter;
-    }
-
-    public void Dispose()
-    {
-        lock (_meters) foreach (var m in _meters) m.Dispose();
     }
 }
