@@ -79,7 +79,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
             options ??= new EngineOptions();
             options.Validate();
             string dir = await ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions, progress: null, cancellationToken).ConfigureAwait(false);
-            return Load(dir, options, progress);
+            return LoadResolved(dir, TelemetryModelName(modelDirOrHubId, dir), options, progress);
         }, cancellationToken);
 
     /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with <see cref="EngineOptions.Download"/>).</summary>
@@ -90,7 +90,16 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         options.Validate();
         // Blocking on the download is this synchronous method's contract; the library's awaits never need the caller's context.
         string dir = ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions).GetAwaiter().GetResult();
-        var telemetry = new EngineTelemetry(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))), options);
+        return LoadResolved(dir, TelemetryModelName(modelDirOrHubId, dir), options, progress);
+    }
+
+    /// <summary>The model's name in telemetry (<c>gen_ai.request.model</c>): a hub id as given, else the directory's name (not a cache snapshot's hash).</summary>
+    static string TelemetryModelName(string modelDirOrHubId, string dir) =>
+        Directory.Exists(modelDirOrHubId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) : modelDirOrHubId;
+
+    static Glm4vEngine LoadResolved(string dir, string modelName, EngineOptions options, IProgress<ModelLoadProgress>? progress)
+    {
+        var telemetry = new EngineTelemetry(modelName, options);
         var span = telemetry.StartLoad(dir, options);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         Checkpoint? checkpoint = null;
