@@ -3,16 +3,15 @@ using System.Diagnostics.Metrics;
 using Glm4vSK.LocalEngine.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using N = Glm4vSK.LocalEngine.Telemetry.EngineTelemetryNames;
 
 namespace Glm4vSK.Connector.Tests;
 
 /// <summary>
 /// Through dependency injection the engine logs and meters with the container's <see cref="ILoggerFactory"/> and
-/// <see cref="IMeterFactory"/>, and its spans nest under the span of MEAI's <c>UseOpenTelemetry()</c>.
+/// <see cref="IMeterFactory"/>, and its spans nest under the span of MEAI's <c>UseOpenTelemetry()</c> (plain
+/// System.Diagnostics listeners: no test package needed).
 /// </summary>
 public sealed class TelemetryTests(TinyModel model) : IClassFixture<TinyModel>
 {
@@ -21,14 +20,26 @@ public sealed class TelemetryTests(TinyModel model) : IClassFixture<TinyModel>
     {
         const string clientSource = "Glm4vSK.Connector.Tests.Telemetry";
         using var meters = new TestMeterFactory();
-        var logs = new FakeLogCollector();
+        var logs = new LogRecords();
         var services = new ServiceCollection();
         services.AddSingleton<IMeterFactory>(meters);
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         services.AddGlm4vChatClient(s => { s.ModelPath = model.Dir; s.DType = "float32"; s.MaxOutputTokens = 3; s.LogPromptText = true; })
             .UseOpenTelemetry(sourceName: clientSource);
-        using var ttft = new MetricCollector<double>(meters, N.MeterName, N.TimeToFirstToken);
-        using var usage = new MetricCollector<long>(meters, N.MeterName, N.TokenUsage);
+        var measured = new List<(string Instrument, double Value, string? TokenType)>();
+        using var meterListener = new MeterListener
+        {
+            InstrumentPublished = (i, l) => { if (i.Meter.Scope == meters && i.Meter.Name == N.MeterName) l.EnableMeasurementEvents(i); },
+        };
+        void Measured(Instrument i, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? type = null;
+            foreach (var t in tags) if (t.Key == N.TokenType) type = t.Value as string;
+            lock (measured) measured.Add((i.Name, value, type));
+        }
+        meterListener.SetMeasurementEventCallback<double>((i, v, t, _) => Measured(i, v, t));
+        meterListener.SetMeasurementEventCallback<long>((i, v, t, _) => Measured(i, v, t));
+        meterListener.Start();
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -41,11 +52,14 @@ public sealed class TelemetryTests(TinyModel model) : IClassFixture<TinyModel>
 
         var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("Tell me about periwinkle.");
 
-        Assert.Single(ttft.GetMeasurementSnapshot());
-        Assert.Equal(response.Usage!.OutputTokenCount, usage.GetMeasurementSnapshot().Single(m => Equals(m.Tags[N.TokenType], "output")).Value);
-        Assert.Equal(response.Usage!.InputTokenCount, usage.GetMeasurementSnapshot().Single(m => Equals(m.Tags[N.TokenType], "input")).Value);
-        Assert.Contains(logs.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains(model.Dir)); // the load
-        Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("periwinkle")); // LogPromptText = true
+        lock (measured)
+        {
+            Assert.Single(measured, m => m.Instrument == N.TimeToFirstToken);
+            Assert.Equal(response.Usage!.OutputTokenCount, (long)measured.Single(m => m.Instrument == N.TokenUsage && m.TokenType == "output").Value);
+            Assert.Equal(response.Usage!.InputTokenCount, (long)measured.Single(m => m.Instrument == N.TokenUsage && m.TokenType == "input").Value);
+        }
+        Assert.Contains(logs.Snapshot(), r => r.Level == LogLevel.Information && r.Message.Contains(model.Dir)); // the load
+        Assert.Contains(logs.Snapshot(), r => r.Message.Contains("periwinkle")); // LogPromptText = true
 
         List<Activity> all;
         lock (spans) all = [.. spans];
@@ -57,5 +71,30 @@ public sealed class TelemetryTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.Equal(N.ProviderName, chat.GetTagItem(N.ProviderNameAttribute)); // the client's metadata names the same provider
         Assert.Contains(all, a => a.DisplayName == N.PrepareSpan && a.ParentSpanId == request.SpanId);
         Assert.Contains(all, a => a.DisplayName == N.PrefillSpan && a.ParentSpanId == request.SpanId);
+    }
+}
+
+/// <summary>Every log record of every category, in order.</summary>
+internal sealed class LogRecords : ILoggerProvider
+{
+    readonly List<(LogLevel Level, string Message)> _records = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Snapshot()
+    {
+        lock (_records) return [.. _records];
+    }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose() { }
+
+    sealed class Logger(LogRecords owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._records) owner._records.Add((logLevel, formatter(state, exception)));
+        }
     }
 }
