@@ -33,6 +33,8 @@ public sealed record BenchmarkOptions
     public string? ScaleDir { get; init; }
     /// <summary>Only continuous batching: aggregate decode tok/s of 8 concurrent streams against one alone, and one stream's per-token latency among 7 others.</summary>
     public bool Batch { get; init; }
+    /// <summary>Only the HTTP server against the in-process client: time to first token, decode tok/s, and 8 concurrent HTTP streams against one.</summary>
+    public bool Server { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -79,6 +81,16 @@ public static class EngineBenchmark
         {
             string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
             report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            return;
+        }
+
+        if (options.Server)
+        {
+            string table = new ServerBench(settings, log).RunAsync().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK server overhead (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
                 $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
                 $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
                 $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");

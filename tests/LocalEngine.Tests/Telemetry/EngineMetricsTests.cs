@@ -62,6 +62,27 @@ public sealed class EngineMetricsTests
     }
 
     [Fact]
+    public async Task A_prompt_prefilled_in_chunks_is_one_prefill_with_one_vision_run()
+    {
+        using var rig = new TelemetryRig();
+        var prefill = rig.Collect<double>(N.PrefillDuration);
+        var prefillTokens = rig.Collect<long>(N.PrefillTokens);
+        var vision = rig.Collect<double>(N.VisionDuration);
+        var ttft = rig.Collect<double>(N.TimeToFirstToken);
+        using var engine = Glm4vEngine.Load(ModelDir.Value, rig.Options() with { MaxPrefillTokensPerStep = 4 });
+        var chunks = new List<int>();
+        engine.Scheduler!.OnPrefillStep = c => { lock (chunks) chunks.AddRange(c); };
+
+        var (promptTokens, _) = await ChatAsync(engine, [UserWithImage("What is in this image?")], 3);
+
+        Assert.True(chunks.Count > 1, $"the prompt of {promptTokens} tokens was prefilled in {chunks.Count} chunk(s)");
+        Assert.Single(prefill.GetMeasurementSnapshot());
+        Assert.Equal(promptTokens, Assert.Single(prefillTokens.GetMeasurementSnapshot()).Value);
+        Assert.Single(vision.GetMeasurementSnapshot()); // the picture is encoded once, by the chunk that first reaches it
+        Assert.True(Assert.Single(prefill.GetMeasurementSnapshot()).Value <= Assert.Single(ttft.GetMeasurementSnapshot()).Value);
+    }
+
+    [Fact]
     public async Task Concurrent_requests_are_decoded_together_and_the_batch_size_shows_it()
     {
         using var rig = new TelemetryRig();
