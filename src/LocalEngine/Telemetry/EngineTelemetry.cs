@@ -46,8 +46,8 @@ internal sealed class EngineTelemetry : IDisposable
         TokenUsage = _meter.CreateHistogram(N.TokenUsage, "{token}", "Prompt (input) and generated (output) tokens of each request.", null,
             new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
         QueueWait = Histogram(N.QueueWait, "s", "Time a request waited for the engine (batch slot or gate) before its prefill.", FirstTokenBuckets);
-        VisionDuration = Histogram(N.VisionDuration, "s", "Time to get a prefill's vision features (vision tower, or the image-embedding cache).", FirstTokenBuckets);
-        PrefillDuration = Histogram(N.PrefillDuration, "s", "Time of a prefill (vision, decoder over the new prompt tokens, first token sampled).", FirstTokenBuckets);
+        VisionDuration = Histogram(N.VisionDuration, "s", "Time of each vision-tower run (the pictures the image-embedding cache did not have).", FirstTokenBuckets);
+        PrefillDuration = Histogram(N.PrefillDuration, "s", "Time from a prefill's first chunk to its first token (vision and decoder; other requests' decode steps between chunks included).", FirstTokenBuckets);
         PrefillTokens = _meter.CreateCounter<long>(N.PrefillTokens, "{token}", "Prompt tokens run through the decoder (those the prefix cache did not restore).");
         PrefillThroughput = Histogram(N.PrefillThroughput, "{token}/s", "Prompt tokens per second of each prefill.", ThroughputBuckets);
         DecodeThroughput = Histogram(N.DecodeThroughput, "{token}/s", "Generated tokens per second of each request after its first token.", ThroughputBuckets);

@@ -69,7 +69,7 @@ internal sealed class RequestTelemetry : IDisposable
         _prefill = null;
     }
 
-    /// <summary>Times getting the vision features of <paramref name="items"/> pictures (null when there are none).</summary>
+    /// <summary>Times one vision-tower run over <paramref name="items"/> pictures (null when there are none).</summary>
     public VisionScope? Vision(int items) => items == 0 ? null : new VisionScope(this, items);
 
     /// <summary>One step drew <paramref name="tokens"/> tokens.</summary>
