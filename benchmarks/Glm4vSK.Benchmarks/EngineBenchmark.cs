@@ -67,43 +67,34 @@ public static class EngineBenchmark
         string loadStart = Machine.LoadAverage();
         if (threads is int t) torch.set_num_threads(t);
 
+        // The single modes: one table under a common header (machine, load during the run, wall time).
+        void Single(string title, bool showMode, Func<Task<string>> run)
+        {
+            string table = run().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK {title} (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(showMode ? $"; mode: {(quick ? "--quick" : "full")}" : "")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+        }
+
         if (options.Scale)
         {
-            string table = new ScaleBench(options.ScaleLayers, options.ScaleDecodeTokens, options.ScaleDir, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK at GLM-4.1V-9B scale (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("at GLM-4.1V-9B scale", false, () => new ScaleBench(options.ScaleLayers, options.ScaleDecodeTokens, options.ScaleDir, log).RunAsync());
             return;
         }
-
         if (options.Turn2)
         {
-            string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("prefix and image caches", true, () => new Turn2Bench(settings, log).RunAsync());
             return;
         }
-
         if (options.Server)
         {
-            string table = new ServerBench(settings, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK server overhead (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("server overhead", true, () => new ServerBench(settings, log).RunAsync());
             return;
         }
-
         if (options.Batch)
         {
-            string table = new BatchBench(settings, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK continuous batching (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("continuous batching", true, () => new BatchBench(settings, log).RunAsync());
             return;
         }
 

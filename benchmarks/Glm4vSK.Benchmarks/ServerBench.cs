@@ -50,9 +50,11 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
             md.AppendLine("| dtype | prompt tok | new tok | TTFT in-process (ms) | TTFT server (ms) | TTFT server ÷ in-process (median of pairs) | " +
                 "decode tok/s in-process | decode tok/s server | tok/s in-process ÷ server (median of pairs) | 1 HTTP stream decode tok/s | 8 HTTP streams aggregate decode tok/s | 8 ÷ 1 | pairs |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            var decodeSeconds = new List<double>();
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
-                md.AppendLine(await Measure(dir, dtype));
+                md.AppendLine(await Measure(dir, dtype, decodeSeconds));
             md.AppendLine();
+            md.AppendLine(await TransportOverhead(decodeSeconds));
             md.AppendLine($"Request: one user message with a random {ImageSide}×{ImageSide} PNG and {PromptWords} random words; greedy " +
                 $"(temperature 0), {settings.DecodeNewTokens} new tokens with ignore_eos, thinking off. Engine: `EngineOptions` defaults " +
                 "(MaxBatchSize 8) with both cache budgets 0, so no request reuses another's prefill. Server: `AddGlm4vServer` + " +
@@ -72,7 +74,7 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
     /// <summary>The tiny test tokenizer's vocabulary size (its special tokens sit just below it, as in the fixtures' configs).</summary>
     const int TinyCheckpointVocab = 320;
 
-    async Task<string> Measure(string dir, ScalarType dtype)
+    async Task<string> Measure(string dir, ScalarType dtype, List<double> decodeSeconds)
     {
         string name = dtype == ScalarType.BFloat16 ? "bf16" : "fp32";
         using var engine = Glm4vEngine.Load(dir, new EngineOptions { DType = dtype, CpuThreads = settings.Threads, PrefixCacheBytes = 0, ImageCacheBytes = 0 });
@@ -104,6 +106,7 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
             long from = all.Max(a => a.FirstAt), to = all.Max(a => a.EndAt);
             eight.Add(all.Sum(a => a.OutputTokens - 1) / ((to - from) / (double)Stopwatch.Frequency));
         }
+        decodeSeconds.Add(1 / Stats.Of(pairs.Select(p => p.Local.DecodeRate)).Median);
         var ttft = Stats.Of(pairs.Select(p => p.Remote.FirstToken / p.Local.FirstToken));
         var rate = Stats.Of(pairs.Select(p => p.Local.DecodeRate / p.Remote.DecodeRate));
         var scaling = Stats.Of(eight.Zip(one, (a, b) => a / b));
@@ -111,6 +114,72 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
             $"{Report.Num(Stats.Of(pairs.Select(p => p.Local.FirstToken)).Median * 1e3)} | {Report.Num(Stats.Of(pairs.Select(p => p.Remote.FirstToken)).Median * 1e3)} | " +
             $"{Report.Ratio(ttft.Median)} | {Report.Num(Stats.Of(pairs.Select(p => p.Local.DecodeRate)).Median)} | {Report.Num(Stats.Of(pairs.Select(p => p.Remote.DecodeRate)).Median)} | " +
             $"{Report.Ratio(rate.Median)} | {Report.Num(Stats.Of(one).Median)} | {Report.Num(Stats.Of(eight).Median)} | {Report.Ratio(scaling.Median)} | {pairs.Count} |");
+    }
+
+    const int InstantTokens = 64, InstantRequests = 200;
+
+    /// <summary>
+    /// The server's own cost, free of the engine's (and of the load's effect on it): the same endpoints over a chat
+    /// client that answers instantly ({InstantTokens} one-token updates and the usage), called sequentially through the
+    /// remote client; the same client called in-process is the baseline. The difference is what HTTP, JSON and SSE add
+    /// to the first token and to each further token, set against the engine's in-process decode step measured above.
+    /// </summary>
+    async Task<string> TransportOverhead(List<double> decodeSeconds)
+    {
+        var instant = new InstantChatClient(InstantTokens);
+        await using var server = await StartServerAsync(instant);
+        using var remote = Glm4vChatClient.ForEndpoint(new Uri(server.Address, "/v1"), apiKey: null, model: "medium");
+        var messages = Prompt(seed: 7);
+        var options = RemoteOptions();
+        Log($"transport: {InstantRequests} requests in-process and through the server (instant backend)");
+        var local = new List<Run>();
+        var http = new List<Run>();
+        for (int i = 0; i < InstantRequests + 20; i++)
+        {
+            var l = await Timed(instant, messages, options);
+            var r = await Timed(remote, messages, options);
+            if (i < 20) continue; // warm-up: JIT, connection pool
+            local.Add(l);
+            http.Add(r);
+        }
+        double PerToken(Run r) => (r.EndAt - r.FirstAt) / (double)Stopwatch.Frequency / (r.OutputTokens - 1);
+        double ttft = Stats.Of(http.Select(r => r.FirstToken)).Median - Stats.Of(local.Select(r => r.FirstToken)).Median;
+        double perToken = Stats.Of(http.Select(PerToken)).Median - Stats.Of(local.Select(PerToken)).Median;
+        var md = new StringBuilder();
+        md.AppendLine("## Server overhead with an instant backend (the endpoints' own cost)");
+        md.AppendLine();
+        md.AppendLine("| added to the first token (ms, median) | added per further token (µs, median) | per-token overhead ÷ the medium model's decode step (fp32 / bf16, in-process, above) | requests |");
+        md.AppendLine("|---:|---:|---:|---:|");
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {Report.Num(ttft * 1e3)} | {Report.Num(perToken * 1e6)} | " +
+            $"{string.Join(" / ", decodeSeconds.Select(d => (perToken / d).ToString("P2", CultureInfo.InvariantCulture)))} | {http.Count} |"));
+        md.AppendLine();
+        md.AppendLine($"Same request as above (the PNG is decoded and checked by the server's reader, then ignored by the backend), " +
+            $"{InstantTokens} updates of one short token each plus the usage; {InstantRequests} sequential requests after 20 warm-up ones, each " +
+            "timed in-process and through the server, with the same clock as above. The first-token overhead includes sending and parsing the " +
+            "~600 kB request body.");
+        return md.ToString();
+    }
+
+    /// <summary>Answers at once: <c>tokens</c> one-token text updates, then the usage, as the local client streams them.</summary>
+    sealed class InstantChatClient(int tokens) : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            for (int i = 0; i < tokens; i++)
+                yield return new ChatResponseUpdate(ChatRole.Assistant, "ab") { ResponseId = "instant", MessageId = "instant" };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails { InputTokenCount = 100, OutputTokenCount = tokens, TotalTokenCount = 100 + tokens })])
+            {
+                ResponseId = "instant", MessageId = "instant", FinishReason = ChatFinishReason.Length,
+            };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public void Dispose() { }
     }
 
     /// <summary>One streamed answer: Stopwatch timestamps of its start, first text and end; its usage.</summary>
