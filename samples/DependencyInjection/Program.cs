@@ -1,20 +1,27 @@
 using Glm4vSK.Connector;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Processing;
+using Glm4vSK.LocalEngine.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 // glm4v-di: a generic host that registers the local GLM-4V chat client from configuration and asks it one question.
 //   dotnet run --project samples/DependencyInjection -- --Glm4v:ModelPath=/models/GLM-4.6V-Flash [--Glm4v:Device=cuda]
 //       [--Glm4v:DType=bfloat16] [--Question="..."] [--Image=photo.jpg]
+//       [--Telemetry=console]
 // Every Glm4v:* key of appsettings.json can be set the same way, or through environment variables (Glm4v__ModelPath).
+// --Telemetry=console prints OpenTelemetry's spans and metrics when the host stops: the chat client's (UseOpenTelemetry)
+// and the engine's (load, prepare, prefill, vision, decode; time to first token, tokens/s, cache hits, ...).
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 try
 {
     builder.Services.AddGlm4vChatClient(builder.Configuration.GetSection(Glm4vClientSettings.DefaultConfigSectionName))
         .UseFunctionInvocation()  // the model may call get_local_time; the middleware runs it and sends back the result
+        .UseOpenTelemetry()       // a GenAI span and metrics per call; the engine's spans nest under it
         .UseLogging();
 }
 catch (InvalidOperationException e) // the settings are checked here: a missing ModelPath names its configuration key
@@ -22,8 +29,16 @@ catch (InvalidOperationException e) // the settings are checked here: a missing 
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+if (builder.Configuration["Telemetry"] == "console")
+{
+    const string chatClientSource = "Experimental.Microsoft.Extensions.AI"; // UseOpenTelemetry's default source and meter
+    builder.Services.AddOpenTelemetry()
+        .WithTracing(t => t.AddSource(chatClientSource, EngineTelemetryNames.SourceName).AddConsoleExporter())
+        .WithMetrics(m => m.AddMeter(chatClientSource, EngineTelemetryNames.MeterName).AddConsoleExporter());
+}
 
 using var host = builder.Build();
+await host.StartAsync(); // starts OpenTelemetry's providers (they flush when the host is disposed)
 var client = host.Services.GetRequiredService<IChatClient>();
 try
 {

@@ -32,7 +32,7 @@ public sealed partial class Glm4vChatClient : IChatClient
         _options = options ?? new Glm4vChatClientOptions();
         string dir = Path.GetFullPath(backend.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar);
         _modelId = _options.ModelId ?? Path.GetFileName(dir);
-        _metadata = new ChatClientMetadata("glm4v-torchsharp", new Uri("file://" + dir), _modelId);
+        _metadata = new ChatClientMetadata(LocalEngine.Telemetry.EngineTelemetryNames.ProviderName, new Uri("file://" + dir), _modelId);
     }
 
     /// <summary>The client-wide defaults this client was made with.</summary>

@@ -56,6 +56,12 @@ public sealed record EngineOptions
     public int MaxPrefillTokensPerStep { get; init; } = 2048;
     /// <summary>Positions per prefix-cache block (reuse is block-aligned); tests lower it for their short prompts.</summary>
     internal int PrefixBlockTokens { get; init; } = 16;
+    /// <summary>Where the engine logs its load (path, device, dtype, time, warnings) and failed requests; null logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
+    /// <summary>Creates the engine's meter (<see cref="Telemetry.EngineTelemetryNames.MeterName"/>); null: the engine owns one of that name.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+    /// <summary>Log each request's rendered prompt (Debug, or Warning with a failure). Off by default: prompts may hold private data.</summary>
+    public bool LogPromptText { get; init; }
 
     /// <summary>
     /// Every invalid field, in declaration order. The one set of rules for engine options: <see cref="Validate"/> and

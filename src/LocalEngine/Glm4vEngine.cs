@@ -4,6 +4,7 @@ using Glm4vSK.LocalEngine.Generation;
 using Glm4vSK.LocalEngine.Model;
 using Glm4vSK.LocalEngine.Processing;
 using Glm4vSK.LocalEngine.Scheduling;
+using Glm4vSK.LocalEngine.Telemetry;
 using Microsoft.Extensions.AI;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,10 +25,12 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     readonly Lazy<Glm4vProcessor> _processor;
     readonly EngineCaches? _caches;
     readonly BatchScheduler? _scheduler;
+    readonly EngineTelemetry _telemetry;
     volatile bool _disposed;
 
-    Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model)
+    Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model, EngineTelemetry telemetry)
     {
+        _telemetry = telemetry;
         ModelDirectory = dir;
         Options = options;
         Config = config;
@@ -38,7 +41,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
         _caches = EngineCaches.For(options);
         if (options.MaxBatchSize > 1)
-            _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep);
+            _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep) { Telemetry = telemetry };
+        telemetry.Observe(_caches);
     }
 
     /// <summary>
@@ -75,7 +79,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
             options ??= new EngineOptions();
             options.Validate();
             string dir = await ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions, progress: null, cancellationToken).ConfigureAwait(false);
-            return Load(dir, options, progress);
+            return LoadResolved(dir, TelemetryModelName(modelDirOrHubId, dir), options, progress);
         }, cancellationToken);
 
     /// <summary>Loads a model directory (or a hub id from the local Hugging Face cache; downloaded first with <see cref="EngineOptions.Download"/>).</summary>
@@ -86,24 +90,53 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         options.Validate();
         // Blocking on the download is this synchronous method's contract; the library's awaits never need the caller's context.
         string dir = ModelLocator.ResolveAsync(modelDirOrHubId, options.Download, options.HubOptions).GetAwaiter().GetResult();
-        var config = Glm4vConfig.Load(dir, out string textFieldPrefix);
-        var generation = GenerationConfig.Load(dir);
-        if (options.CpuThreads is int threads) torch.set_num_threads(threads);
-        var device = ParseDevice(options.Device);
-        var checkpoint = Checkpoint.Open(dir);
+        return LoadResolved(dir, TelemetryModelName(modelDirOrHubId, dir), options, progress);
+    }
+
+    /// <summary>The model's name in telemetry (<c>gen_ai.request.model</c>): a hub id as given, else the directory's name (not a cache snapshot's hash).</summary>
+    static string TelemetryModelName(string modelDirOrHubId, string dir) =>
+        Directory.Exists(modelDirOrHubId) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) : modelDirOrHubId;
+
+    static Glm4vEngine LoadResolved(string dir, string modelName, EngineOptions options, IProgress<ModelLoadProgress>? progress)
+    {
+        var telemetry = new EngineTelemetry(modelName, options);
+        var span = telemetry.StartLoad(dir, options);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Checkpoint? checkpoint = null;
         try
         {
+            var config = Glm4vConfig.Load(dir, out string textFieldPrefix);
+            var generation = GenerationConfig.Load(dir);
+            if (options.CpuThreads is int threads) torch.set_num_threads(threads);
+            var device = ParseDevice(options.Device);
+            checkpoint = Checkpoint.Open(dir);
             // Before any module exists: an absurd size in config.json must not allocate a model the weights cannot fill.
             ConfigCheckpointMatch.Check(config, checkpoint, textFieldPrefix);
             var dtype = options.DType ?? CheckpointDType(checkpoint);
             var model = Glm4vModel.Load(checkpoint, config, dtype, device, options.AllowUnexpectedWeights, progress);
-            return new Glm4vEngine(dir, options, config, generation, checkpoint, model);
+            var engine = new Glm4vEngine(dir, options, config, generation, checkpoint, model, telemetry);
+            telemetry.Loaded(span, dir, device, dtype, System.Diagnostics.Stopwatch.GetElapsedTime(started), LoadWarnings(engine, checkpoint));
+            return engine;
         }
-        catch
+        catch (Exception e)
         {
-            checkpoint.Dispose();
+            telemetry.LoadFailed(span, dir, e);
+            telemetry.Dispose();
+            checkpoint?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What a user should know about a load that worked: what the engine cannot do, or does at a cost.</summary>
+    static List<string> LoadWarnings(Glm4vEngine engine, Checkpoint checkpoint)
+    {
+        var warnings = new List<string>();
+        var stored = checkpoint.Files.SelectMany(f => f.Entries).Select(e => e.ScalarType).Where(EngineOptions.IsComputeDType).Distinct().ToList();
+        if (stored.Count == 1 && stored[0] != engine.DType)
+            warnings.Add($"the weights are stored as {stored[0]} and converted to {engine.DType} (a copy in memory{(engine.Device.type == DeviceType.CPU ? ", not memory-mapped" : "")}); leave EngineOptions.DType null to keep them as stored.");
+        if (!engine.HasProcessor)
+            warnings.Add("the directory has no tokenizer.json: chat messages cannot be prepared, only token ids generated.");
+        return warnings;
     }
 
     static ScalarType CheckpointDType(Checkpoint cp)
@@ -139,14 +172,24 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var resolved = (options ?? new SamplingOptions()).Resolve(GenerationConfig, Config);
-        var tokens = _scheduler is not null && inputs.BatchSize == 1
-            ? Batched(inputs, resolved, onLogits, cancellationToken)
-            : Alone(inputs, resolved, onLogits, cancellationToken);
+        using var request = _telemetry.StartRequest(inputs);
+        IAsyncEnumerable<GeneratedToken> tokens;
+        try
+        {
+            var resolved = (options ?? new SamplingOptions()).Resolve(GenerationConfig, Config);
+            tokens = _scheduler is not null && inputs.BatchSize == 1
+                ? Batched(inputs, resolved, onLogits, request, cancellationToken)
+                : Alone(inputs, resolved, onLogits, request, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            request.Fail(e);
+            throw;
+        }
         var detokenizers = HasProcessor
             ? Enumerable.Range(0, inputs.BatchSize).Select(_ => new StreamingDetokenizer(Processor.Tokenizer)).ToArray()
             : null;
-        await foreach (var t in tokens.ConfigureAwait(false))
+        await foreach (var t in Observed(tokens, request).ConfigureAwait(false))
         {
             if (detokenizers is null) { yield return t; continue; }
             var d = detokenizers[t.Sequence];
@@ -156,11 +199,30 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         }
     }
 
-    async IAsyncEnumerable<GeneratedToken> Batched(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits,
+    /// <summary><paramref name="tokens"/>, reporting the exception that ends them to the request's telemetry.</summary>
+    static async IAsyncEnumerable<GeneratedToken> Observed(IAsyncEnumerable<GeneratedToken> tokens, RequestTelemetry telemetry)
+    {
+        await using var e = tokens.GetAsyncEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!await e.MoveNextAsync().ConfigureAwait(false)) yield break;
+            }
+            catch (Exception error)
+            {
+                telemetry.Fail(error);
+                throw;
+            }
+            yield return e.Current;
+        }
+    }
+
+    async IAsyncEnumerable<GeneratedToken> Batched(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits, RequestTelemetry telemetry,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var request = _scheduler!.Submit(inputs, resolved, onLogits);
+        var request = _scheduler!.Submit(inputs, resolved, onLogits, telemetry);
         try
         {
             using var registration = cancellationToken.Register(request.Cancel);
@@ -175,17 +237,18 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         }
     }
 
-    async IAsyncEnumerable<GeneratedToken> Alone(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits,
+    async IAsyncEnumerable<GeneratedToken> Alone(ModelInputs inputs, ResolvedSampling resolved, Action<Tensor>? onLogits, RequestTelemetry telemetry,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens, _caches) { OnLogits = onLogits };
+            using var generator = new TokenGenerator(_model, inputs, resolved, ContextTokens, _caches) { OnLogits = onLogits, Telemetry = telemetry };
             while (!generator.Done)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (generator.Prefilled) _telemetry.DecodeStep(inputs.BatchSize);
                 var tokens = await Task.Run(generator.Step, cancellationToken).ConfigureAwait(false);
                 foreach (var t in tokens) yield return t;
             }
@@ -229,6 +292,7 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
             _caches?.Dispose();
             _model.Dispose();
             _checkpoint.Dispose();
+            _telemetry.Dispose();
         }
         finally
         {

@@ -41,6 +41,8 @@ public sealed class ModelInputs : IDisposable
     public Tensor? PixelValuesVideos { get; }
     public IReadOnlyList<GridThw> VideoGrids { get; }
     public int BatchSize => InputIds.GetLength(0);
+    /// <summary>When the processor prepared these inputs (telemetry: the request starts there).</summary>
+    internal Telemetry.PrepareTiming? Prepared { get; set; }
     public int Length => InputIds.GetLength(1);
 
     /// <summary>Left-pads token sequences of different lengths into one batch.</summary>

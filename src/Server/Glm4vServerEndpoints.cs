@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Glm4vSK.LocalEngine.Telemetry;
 using Glm4vSK.Server;
 using Glm4vSK.Server.ChatCompletions;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,11 @@ namespace Microsoft.AspNetCore.Builder;
 /// </summary>
 public static class Glm4vServerEndpoints
 {
-    /// <summary>Registers the server's settings, its request gate and its metrics (OpenTelemetry with the Prometheus exporter).</summary>
+    /// <summary>
+    /// Registers the server's settings, its request gate and its metrics: OpenTelemetry with the Prometheus exporter,
+    /// over the server's meter and the local engine's (<see cref="EngineTelemetryNames.MeterName"/>: time to first
+    /// token, time per output token, token usage, queue wait, caches…).
+    /// </summary>
     public static IServiceCollection AddGlm4vServer(this IServiceCollection services, Glm4vServerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -32,7 +37,7 @@ public static class Glm4vServerEndpoints
         options.Validate();
         services.AddSingleton(options);
         services.AddSingleton<ServerMetrics>();
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ServerMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ServerMetrics.MeterName, EngineTelemetryNames.MeterName).AddPrometheusExporter());
         return services;
     }
 

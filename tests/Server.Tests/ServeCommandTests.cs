@@ -63,6 +63,35 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task After_one_request_metrics_lists_time_to_first_token_time_per_output_token_and_token_usage()
+    {
+        var output = new LineWriter();
+        var error = new StringWriter();
+        using var cts = new CancellationTokenSource();
+        var run = Glm4vCli.InvokeAsync(["serve", "--model", TinyModel.Directory(), "--demo-tokenizer", "--port", "0"], output, error, cancellationToken: cts.Token);
+        var first = await Task.WhenAny(output.Listening.Task, run);
+        if (first == run) Assert.Fail($"serve ended early: exit {await run}\n{error}");
+        using var http = new HttpClient { BaseAddress = new Uri((await output.Listening.Task)["listening on ".Length..]) };
+
+        var response = await http.PostAsync("/v1/chat/completions", Sse.Json("""{"max_tokens":4,"temperature":0,"ignore_eos":true,"messages":[{"role":"user","content":"hello"}]}"""));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        string metrics = await http.GetStringAsync("/metrics");
+        cts.Cancel();
+        Assert.Equal(ExitCodes.Success, await run.WaitAsync(TimeSpan.FromMinutes(1)));
+
+        // The engine's meter, in Prometheus names: histograms in seconds get the unit suffix, token counts none.
+        var series = metrics.Split('\n').Where(l => !l.StartsWith('#')).ToList();
+        Assert.Contains(series, l => l.StartsWith("gen_ai_server_time_to_first_token_seconds_count{", StringComparison.Ordinal) && Count(l) >= 1);
+        Assert.Contains(series, l => l.StartsWith("gen_ai_server_time_per_output_token_seconds_count{", StringComparison.Ordinal) && Count(l) >= 1);
+        Assert.Contains(series, l => l.StartsWith("gen_ai_client_token_usage_sum{", StringComparison.Ordinal) && l.Contains("gen_ai_token_type=\"output\"") && Count(l) >= 4);
+        Assert.Contains(series, l => l.StartsWith("gen_ai_client_token_usage_sum{", StringComparison.Ordinal) && l.Contains("gen_ai_token_type=\"input\"") && Count(l) >= 1);
+        Assert.Contains(series, l => l.StartsWith("gen_ai_server_request_duration_seconds_count{", StringComparison.Ordinal));
+
+        // A Prometheus sample line ends with its value (and, optionally, a timestamp).
+        static double Count(string line) => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Serve_refuses_a_host_that_is_not_an_address()
     {
         var error = new StringWriter();

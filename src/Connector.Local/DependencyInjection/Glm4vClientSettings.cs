@@ -54,6 +54,8 @@ public sealed class Glm4vClientSettings
     public int? MaxOutputTokens { get; set; }
     /// <summary>Return the model's reasoning as <c>TextReasoningContent</c> (default true).</summary>
     public bool IncludeReasoning { get; set; } = true;
+    /// <summary>Log each request's rendered prompt through the container's logging (default false: prompts may hold private data).</summary>
+    public bool LogPromptText { get; set; }
 
     /// <summary>
     /// Throws <see cref="InvalidOperationException"/> listing every invalid setting, each named by its configuration key
@@ -108,6 +110,7 @@ public sealed class Glm4vClientSettings
             MaxContextTokens = MaxContextTokens,
             CpuThreads = CpuThreads,
             Download = Download,
+            LogPromptText = LogPromptText,
         };
         return options with
         {

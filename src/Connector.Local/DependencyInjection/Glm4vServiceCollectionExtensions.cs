@@ -1,6 +1,8 @@
 using Glm4vSK.Connector;
 using Microsoft.Extensions.AI;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -59,7 +61,12 @@ public static class Glm4vServiceCollectionExtensions
         var engineOptions = settings.ToEngineOptions();
         var clientOptions = settings.ToClientOptions();
         var engineKey = new EngineKey(modelPath);
-        services.AddKeyedSingleton(engineKey, (_, _) => new Glm4vEngineHolder(modelPath, engineOptions));
+        // The engine logs and meters through the container's logging and metrics, when it has them.
+        services.AddKeyedSingleton(engineKey, (sp, _) => new Glm4vEngineHolder(modelPath, engineOptions with
+        {
+            LoggerFactory = sp.GetService<ILoggerFactory>(),
+            MeterFactory = sp.GetService<IMeterFactory>(),
+        }));
         return (engineKey, clientOptions);
     }
 

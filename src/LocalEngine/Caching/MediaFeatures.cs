@@ -33,6 +33,9 @@ internal sealed class MediaFeatures : IDisposable
         _held = new Tensor?[items.Count];
     }
 
+    /// <summary>The request's telemetry: the vision tower's runs are timed (cache copies are not).</summary>
+    public Telemetry.RequestTelemetry? Telemetry { get; init; }
+
     /// <summary>
     /// Feature rows of every placeholder at positions [<paramref name="from"/>, <paramref name="to"/>) of each row, in
     /// row-major order; null when there is none. A range narrower than the prompt is for a one-row prompt.
@@ -75,7 +78,9 @@ internal sealed class MediaFeatures : IDisposable
             ? _pixels
             : cat(misses.Select(i => _pixels.narrow(0, _items[i].PixelOffset, _items[i].PixelRows)).ToList(), 0);
         var grids = misses.Select(i => _items[i].Grid).ToList();
-        var encoded = _items[misses[0]].Kind == TokenKind.Image ? _model.EncodeImages(rows, grids) : _model.EncodeVideos(rows, grids);
+        Tensor encoded;
+        using (Telemetry?.Vision(misses.Count))
+            encoded = _items[misses[0]].Kind == TokenKind.Image ? _model.EncodeImages(rows, grids) : _model.EncodeVideos(rows, grids);
         long at = 0;
         foreach (int i in misses)
         {

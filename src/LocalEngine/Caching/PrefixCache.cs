@@ -14,7 +14,7 @@ internal sealed class PrefixCache : IDisposable
 {
     readonly object _lock = new();
     readonly ByteBudgetLru<ContentHash> _blocks;
-    long _hitTokens, _lookups;
+    long _hitTokens, _lookups, _hitLookups;
 
     public PrefixCache(long budgetBytes, int blockTokens)
     {
@@ -31,6 +31,8 @@ internal sealed class PrefixCache : IDisposable
     /// <summary>Prompt tokens served from the cache so far, over <see cref="Lookups"/> lookups.</summary>
     public long HitTokens => Interlocked.Read(ref _hitTokens);
     public long Lookups => Interlocked.Read(ref _lookups);
+    /// <summary>Lookups that restored at least one block.</summary>
+    public long HitLookups => Interlocked.Read(ref _hitLookups);
 
     /// <summary>
     /// Copies the longest run of cached leading blocks (at most <paramref name="maxBlocks"/>) into row
@@ -50,6 +52,7 @@ internal sealed class PrefixCache : IDisposable
         }
         Interlocked.Increment(ref _lookups);
         Interlocked.Add(ref _hitTokens, (long)n * BlockTokens);
+        if (n > 0) Interlocked.Increment(ref _hitLookups);
         return n;
     }
 

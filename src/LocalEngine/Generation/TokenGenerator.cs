@@ -80,6 +80,8 @@ internal sealed class TokenGenerator : IDisposable
     public bool Done => _step >= _maxNew || _finished.All(f => f);
     /// <summary>Test hook: sees the fp32 logits [B, V] each step's tokens were drawn from.</summary>
     public Action<Tensor>? OnLogits { get; set; }
+    /// <summary>The request's telemetry (prefill, vision and token timings); null when nobody measures.</summary>
+    public Telemetry.RequestTelemetry? Telemetry { get; init; }
 
     /// <summary>Runs one forward (the prefill on the first call) and returns one token per row still running.</summary>
     public IReadOnlyList<GeneratedToken> Step()
@@ -144,6 +146,8 @@ internal sealed class TokenGenerator : IDisposable
             });
         }
         _step++;
+        Telemetry?.Accepted(result.Count); // telemetry
+        if (_step == 1) Telemetry?.Prefilled(ComputedPromptTokens, _reused); // telemetry: the first token ends the prefill
         return result;
     }
 
@@ -194,6 +198,7 @@ internal sealed class TokenGenerator : IDisposable
 
     void BeginPrefill()
     {
+        Telemetry?.PrefillStarting(); // telemetry
         var (images, videos) = MediaItem.Of(_inputs, _positions.Kinds, _model.Config.Vision.SpatialMergeSize);
         if (_caches is not null)
         {
@@ -210,8 +215,8 @@ internal sealed class TokenGenerator : IDisposable
             _cache.Advance(_reused);
         }
         _filled = _reused;
-        if (_inputs.PixelValues is not null) _imageFeatures = new MediaFeatures(_model, _inputs.PixelValues, images, _positions.Kinds, _caches?.Images);
-        if (_inputs.PixelValuesVideos is not null) _videoFeatures = new MediaFeatures(_model, _inputs.PixelValuesVideos, videos, _positions.Kinds, _caches?.Images);
+        if (_inputs.PixelValues is not null) _imageFeatures = new MediaFeatures(_model, _inputs.PixelValues, images, _positions.Kinds, _caches?.Images) { Telemetry = Telemetry };
+        if (_inputs.PixelValuesVideos is not null) _videoFeatures = new MediaFeatures(_model, _inputs.PixelValuesVideos, videos, _positions.Kinds, _caches?.Images) { Telemetry = Telemetry };
     }
 
     void ReleaseMedia()

@@ -87,6 +87,7 @@ public sealed class Glm4vProcessor
     /// <exception cref="ContextLengthExceededException">the prompt, media included, leaves no room in the context.</exception>
     public async Task<PreparedPrompt> PrepareAsync(IEnumerable<ChatMessage> messages, PromptOptions? options = null, CancellationToken cancellationToken = default)
     {
+        long started = Telemetry.PrepareTiming.Now();
         options ??= new PromptOptions();
         var imageBudget = PixelBudget.Resolve(options.MinPixels, options.MaxPixels, Images.Config, nameof(PromptOptions.MinPixels), nameof(PromptOptions.MaxPixels));
         var videoBudget = PixelBudget.Resolve(options.VideoMinPixels, options.VideoMaxPixels, Images.Video.Pixels, nameof(PromptOptions.VideoMinPixels), nameof(PromptOptions.VideoMaxPixels));
@@ -127,6 +128,7 @@ public sealed class Glm4vProcessor
             var inputs = ModelInputs.FromTokens([expanded], _config.PadTokenId ?? 0,
                 pixels?.DetachFromDisposeScope(), imageParts.Select(p => p.Grid).ToList(),
                 videoPixels?.DetachFromDisposeScope(), videoParts.Select(p => p.Patches.Grid).ToList());
+            inputs.Prepared = new Telemetry.PrepareTiming(started, Telemetry.PrepareTiming.Now(), rendered.Text, imageParts.Count, videoParts.Count);
             return new PreparedPrompt(rendered.Text, expanded, inputs);
         }
         finally

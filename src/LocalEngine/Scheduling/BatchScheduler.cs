@@ -47,6 +47,9 @@ internal sealed class BatchScheduler
         get { lock (_lock) return _running.Count + _prefilling.Count + _pending.Count; }
     }
 
+    /// <summary>The engine's metrics (decode batch sizes); each request brings its own <see cref="Telemetry.RequestTelemetry"/>.</summary>
+    public Telemetry.EngineTelemetry? Telemetry { get; init; }
+
     /// <summary>Test hook: the number of sequences of each decode step.</summary>
     public Action<int>? OnDecodeStep { get; set; }
     /// <summary>Test hook: the prompt tokens of each prefill chunk of one loop iteration (when any ran).</summary>
@@ -69,10 +72,10 @@ internal sealed class BatchScheduler
     }
 
     /// <summary>Queues a one-row request; it is prefilled and joins the batch at the loop's next iteration.</summary>
-    public SequenceRequest Submit(ModelInputs inputs, ResolvedSampling sampling, Action<Tensor>? onLogits = null)
+    public SequenceRequest Submit(ModelInputs inputs, ResolvedSampling sampling, Action<Tensor>? onLogits = null, Telemetry.RequestTelemetry? telemetry = null)
     {
         if (inputs.BatchSize != 1) throw new ArgumentException("The batch scheduler takes one-row requests.", nameof(inputs));
-        var request = new SequenceRequest(inputs, sampling, onLogits);
+        var request = new SequenceRequest(inputs, sampling, onLogits) { Telemetry = telemetry };
         bool start;
         lock (_lock)
         {
@@ -179,7 +182,7 @@ internal sealed class BatchScheduler
             }
             try
             {
-                r.Generator = new TokenGenerator(_model, r.Inputs, r.Sampling, _contextTokens, _caches) { OnLogits = r.OnLogits };
+                r.Generator = new TokenGenerator(_model, r.Inputs, r.Sampling, _contextTokens, _caches) { OnLogits = r.OnLogits, Telemetry = r.Telemetry };
             }
             catch (Exception e)
             {
@@ -226,6 +229,7 @@ internal sealed class BatchScheduler
         try
         {
             OnDecodeStep?.Invoke(batch.Count);
+            Telemetry?.DecodeStep(batch.Count);
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var ids = new long[batch.Count];

@@ -25,6 +25,8 @@ internal sealed class SequenceRequest
     public ResolvedSampling Sampling { get; }
     /// <summary>Test hook: the fp32 logits [1, V] each token was drawn from.</summary>
     public Action<Tensor>? OnLogits { get; }
+    /// <summary>The request's telemetry, handed to its generator.</summary>
+    public Telemetry.RequestTelemetry? Telemetry { get; init; }
     /// <summary>Set when admitted (prefilled); disposed when the request leaves.</summary>
     public TokenGenerator? Generator { get; set; }
     public ChannelReader<GeneratedToken> Tokens => _tokens.Reader;
