@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Devices;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Generation;
@@ -23,12 +24,12 @@ internal sealed class Sampler : IDisposable
     {
         using var scope = NewDisposeScope();
         var scores = ApplyRepetitionPenalty(logits, history, _s.RepetitionPenalty);
-        if (!_s.DoSample) return scores.argmax(-1).cpu().data<long>().ToArray();
+        if (!_s.DoSample) return HostSync.Int64s(scores.argmax(-1), SyncPoint.SampledIds);
         if (_s.Temperature != 1f) scores = scores / _s.Temperature;
         if (_s.TopK > 0) scores = TopK(scores, _s.TopK);
         if (_s.TopP < 1f) scores = TopP(scores, _s.TopP);
         var probs = scores.softmax(-1);
-        return probs.multinomial(1, generator: _rng).squeeze(-1).cpu().data<long>().ToArray();
+        return HostSync.Int64s(probs.multinomial(1, generator: _rng).squeeze(-1), SyncPoint.SampledIds);
     }
 
     public static Tensor ApplyRepetitionPenalty(Tensor scores, Tensor? history, float penalty)
