@@ -106,7 +106,7 @@ internal sealed class ScaleBench(int layers, int decodeTokens, string? keepDir, 
     }
 
     /// <summary>A field of /proc/self/status in bytes (VmRSS now, VmHWM the peak so far); 0 off Linux.</summary>
-    static long Rss(string field)
+    internal static long Rss(string field)
     {
         const string path = "/proc/self/status";
         if (!File.Exists(path)) return 0;

@@ -16,7 +16,10 @@ internal static class DeviceMemory
     /// Free bytes on a CUDA device (cudaMemGetInfo of the CUDA runtime libtorch loaded: the same soname resolves to the
     /// loaded copy), or null when no CUDA runtime can be asked. Other devices: null (CPU memory is planned only on request).
     /// </summary>
-    public static long? Free(torch.Device device)
+    public static long? Free(torch.Device device) => Info(device)?.Free;
+
+    /// <summary>Free and total bytes of a CUDA device (see <see cref="Free"/>); null elsewhere.</summary>
+    public static (long Free, long Total)? Info(torch.Device device)
     {
         if (device.type != DeviceType.CUDA) return null;
         foreach (string name in new[] { "libcudart.so.13", "libcudart.so.12", "libcudart.so" })
@@ -25,7 +28,7 @@ internal static class DeviceMemory
             if (!NativeLibrary.TryGetExport(lib, "cudaMemGetInfo", out var get)) continue;
             if (device.index > 0 && NativeLibrary.TryGetExport(lib, "cudaSetDevice", out var set)
                 && Marshal.GetDelegateForFunctionPointer<SetDevice>(set)(device.index) != 0) return null;
-            return Marshal.GetDelegateForFunctionPointer<MemGetInfo>(get)(out var free, out _) == 0 ? (long)free : null;
+            return Marshal.GetDelegateForFunctionPointer<MemGetInfo>(get)(out var free, out var total) == 0 ? ((long)free, (long)total) : null;
         }
         return null;
     }

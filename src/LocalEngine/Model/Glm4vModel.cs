@@ -82,6 +82,25 @@ internal sealed class Glm4vModel : ModelPart
         return new Glm4vModel(new WeightLoader(empty, dtype, new Device(TorchSharp.DeviceType.META), config.Text.NumHiddenLayers, null), config);
     }
 
+    /// <summary>
+    /// The model of <paramref name="config"/> on <paramref name="device"/> with random weights, uniform in ±0.02,
+    /// made there (benchmarks of full-size shapes without writing a checkpoint).
+    /// </summary>
+    internal static Glm4vModel Synthetic(Glm4vConfig config, ScalarType dtype, Device device, long seed = 1234)
+    {
+        using var empty = Checkpoint.Empty();
+        var rng = new Generator((ulong)seed, device);
+        try
+        {
+            return new Glm4vModel(new WeightLoader(empty, dtype, device, config.Text.NumHiddenLayers, null,
+                (shape, t) => TorchSharp.torch.empty(shape, t, device).uniform_(-0.02, 0.02, rng)), config);
+        }
+        finally
+        {
+            rng.Dispose();
+        }
+    }
+
     /// <summary>Test hook: applied to the hidden states after every decoder layer (device tests inject a stray tensor).</summary>
     internal Func<Tensor, Tensor>? AfterLayer { get; set; }
 
