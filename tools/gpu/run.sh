@@ -51,7 +51,7 @@ else
     log "building ${p%%:*}"; "$dotnet" build -c Release "${p%%:*}" >/dev/null || { echo "build of ${p%%:*} failed" >&2; exit 1; }
   done
 fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 GLM4V_FIXTURES="$repo/tests/fixtures"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 GLM4V_FIXTURES="${GLM4V_FIXTURES:-$repo/tests/fixtures}"
 
 # ---- libtorch -------------------------------------------------------------------------------------------------
 python_torch=$(python3 -c "import torch, os; print(torch.__version__, torch.version.cuda, os.path.join(os.path.dirname(torch.__file__), 'lib'))" 2>/dev/null || true)
@@ -166,8 +166,8 @@ fi
 
 # ---- (c) transformers cross-check of the fixtures ---------------------------------------------------------------
 if python3 -c "import torch, transformers, numpy, PIL" 2>/dev/null; then
-  log "(c) hf_crosscheck.py on tests/fixtures"
-  PYTHONUNBUFFERED=1 timeout 900 python3 tools/gpu/hf_crosscheck.py tests/fixtures > "$out/crosscheck.txt" 2>&1
+  log "(c) hf_crosscheck.py on $GLM4V_FIXTURES"
+  PYTHONUNBUFFERED=1 timeout 900 python3 tools/gpu/hf_crosscheck.py "$GLM4V_FIXTURES" > "$out/crosscheck.txt" 2>&1
   rc=$?; [ $rc -eq 0 ] || failed=1
   echo "- (c) hf_crosscheck.py: exit $rc; $(grep -c '^ok ' "$out/crosscheck.txt") ok, $(grep -c '^MISS' "$out/crosscheck.txt") MISS (crosscheck.txt)" >> "$summary"
 else

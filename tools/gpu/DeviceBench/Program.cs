@@ -25,7 +25,9 @@ try
 {
     if (probe)
     {
-        // The first CUDA call loads libtorch_cuda (TorchSharp's native backend); a loader failure surfaces here.
+        // Loads TorchSharp's CUDA backend (libtorch_cuda, then libLibTorchSharp.so) before anything else; a loader
+        // failure surfaces here with TorchSharp's load trace.
+        if (device.StartsWith("cuda", StringComparison.Ordinal)) torch.InitializeDeviceType(DeviceType.CUDA);
         Console.WriteLine($"torch {torch.__version__}; cuda available: {cuda.is_available()}; devices: {(cuda.is_available() ? cuda.device_count() : 0)}");
         using var a = ones([256, 256], device: new Device(device));
         using var b = a.matmul(a).sum().cpu();
