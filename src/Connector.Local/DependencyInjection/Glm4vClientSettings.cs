@@ -42,6 +42,8 @@ public sealed class Glm4vClientSettings
     public string? ModelId { get; set; }
     /// <summary>Intra-op CPU threads for TorchSharp (null: libtorch's default). Process-wide.</summary>
     public int? CpuThreads { get; set; }
+    /// <summary>Bytes of device memory the engine may use (null: measured on CUDA, not planned on CPU); sizes the caches and a null context window.</summary>
+    public long? DeviceMemoryBytes { get; set; }
     /// <summary>Prefix (KV) cache budget in bytes, 0 disables it (null: the engine's default, 1 GiB).</summary>
     public long? PrefixCacheBytes { get; set; }
     /// <summary>Image-embedding cache budget in bytes, 0 disables it (null: the engine's default, 256 MiB).</summary>
@@ -108,6 +110,7 @@ public sealed class Glm4vClientSettings
             MaxContextTokens = MaxContextTokens,
             CpuThreads = CpuThreads,
             Download = Download,
+            DeviceMemoryBytes = DeviceMemoryBytes,
         };
         return options with
         {
