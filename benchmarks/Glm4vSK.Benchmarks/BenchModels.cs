@@ -10,7 +10,7 @@ internal static class BenchModels
     /// The medium dense model (≈ 0.17 B parameters): big enough that decode reads ~0.5 GB of fp32 weights per token,
     /// so the GEMVs, not the dispatch, dominate. Vision tower: 4 blocks, hidden 256.
     /// </summary>
-    public static JsonObject Medium() => TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: 32000, mropeSection: [4, 6, 6],
+    public static JsonObject Medium(int vocab = 32000) => TinyCheckpoint.Config(layers: 8, hidden: 1024, heads: 16, kvHeads: 2, vocab: vocab, mropeSection: [4, 6, 6],
         intermediate: 2816, visionDepth: 4, visionHidden: 256, visionHeads: 4, imageSize: 112);
 
     /// <summary>Writes the medium model (fp32) to a temp folder, runs <paramref name="body"/> on it, and deletes the folder.</summary>

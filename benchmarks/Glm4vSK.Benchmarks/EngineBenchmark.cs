@@ -33,6 +33,8 @@ public sealed record BenchmarkOptions
     public string? ScaleDir { get; init; }
     /// <summary>Only continuous batching: aggregate decode tok/s of 8 concurrent streams against one alone, and one stream's per-token latency among 7 others.</summary>
     public bool Batch { get; init; }
+    /// <summary>Only the HTTP server against the in-process client: time to first token, decode tok/s, and 8 concurrent HTTP streams against one.</summary>
+    public bool Server { get; init; }
     /// <summary>The small real checkpoint of the <c>tiny</c> rows; null: the fixture set's <c>models/glm4v-tiny</c> when there is one.</summary>
     public string? TinyModel { get; init; }
 }
@@ -65,33 +67,34 @@ public static class EngineBenchmark
         string loadStart = Machine.LoadAverage();
         if (threads is int t) torch.set_num_threads(t);
 
+        // The single modes: one table under a common header (machine, load during the run, wall time).
+        void Single(string title, bool showMode, Func<Task<string>> run)
+        {
+            string table = run().GetAwaiter().GetResult();
+            report.Write($"# Glm4vSK {title} (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(showMode ? $"; mode: {(quick ? "--quick" : "full")}" : "")}\n" +
+                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
+                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
+                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+        }
+
         if (options.Scale)
         {
-            string table = new ScaleBench(options.ScaleLayers, options.ScaleDecodeTokens, options.ScaleDir, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK at GLM-4.1V-9B scale (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("at GLM-4.1V-9B scale", false, () => new ScaleBench(options.ScaleLayers, options.ScaleDecodeTokens, options.ScaleDir, log).RunAsync());
             return;
         }
-
         if (options.Turn2)
         {
-            string table = new Turn2Bench(settings, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK prefix and image caches (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("prefix and image caches", true, () => new Turn2Bench(settings, log).RunAsync());
             return;
         }
-
+        if (options.Server)
+        {
+            Single("server overhead", true, () => new ServerBench(settings, log).RunAsync());
+            return;
+        }
         if (options.Batch)
         {
-            string table = new BatchBench(settings, log).RunAsync().GetAwaiter().GetResult();
-            report.Write($"# Glm4vSK continuous batching (CPU)\n\n- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; mode: {(quick ? "--quick" : "full")}\n" +
-                $"- machine: {Machine.CpuModel()}, {Environment.ProcessorCount} logical CPUs, {Machine.MemoryGiB()} GiB RAM; {RuntimeInformationText()}\n" +
-                $"- torch: {torch.get_num_threads()} intra-op threads; load average at start {loadStart}, at end {Machine.LoadAverage()}; " +
-                $"{Machine.OtherLoad(cpuStart, Machine.SampleCpu(), wall.Elapsed.TotalSeconds)}\n\n{table}\nTotal wall time: {wall.Elapsed.TotalSeconds:F0} s.\n");
+            Single("continuous batching", true, () => new BatchBench(settings, log).RunAsync());
             return;
         }
 

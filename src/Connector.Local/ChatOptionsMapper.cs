@@ -18,17 +18,16 @@ internal sealed record GlmRequest(
 
 /// <summary>
 /// All translation from <see cref="ChatOptions"/> to the engine in one place. Honoured: Temperature, TopP, TopK,
-/// MaxOutputTokens, StopSequences (matched on the decoded text), Seed, Tools, ToolMode (None hides the tools; Required
+/// FrequencyPenalty, PresencePenalty (over the generated tokens, as vLLM), MaxOutputTokens, StopSequences (matched on the decoded text), Seed, Tools, ToolMode (None hides the tools; Required
 /// starts the answer with <c>&lt;tool_call&gt;</c>, RequireSpecific also with the name), Reasoning (Effort None →
 /// thinking off; Low / Medium → a thinking budget of 1024 / 4096 tokens, after which <c>&lt;/think&gt;</c> is forced;
 /// Output None → no reasoning content), ResponseFormat (JSON / JSON schema as a prompt instruction),
 /// Instructions (a leading system message), RawRepresentationFactory (may return <see cref="SamplingOptions"/>), and
 /// AdditionalProperties <c>min_pixels</c>, <c>max_pixels</c>, <c>video_min_pixels</c>, <c>video_max_pixels</c>,
-/// <c>repetition_penalty</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens) (<c>min_pixels</c> / <c>max_pixels</c> default to the client's
+/// <c>repetition_penalty</c>, <c>min_p</c>, <c>enable_thinking</c>, <c>thinking_budget</c> (tokens) (<c>min_pixels</c> / <c>max_pixels</c> default to the client's
 /// <see cref="Glm4vChatClientOptions.MinPixels"/> / <see cref="Glm4vChatClientOptions.MaxPixels"/>). Function results
 /// holding Semantic Kernel content (<c>ImageContent</c>, ...) become MEAI content first (<see cref="KernelContentResults"/>).
-/// Ignored (documented): FrequencyPenalty, PresencePenalty (use
-/// <c>repetition_penalty</c>), ModelId (one model per engine), ConversationId (no server-side state),
+/// Ignored (documented): ModelId (one model per engine), ConversationId (no server-side state),
 /// AllowMultipleToolCalls, AllowBackgroundResponses, ContinuationToken. The options are read, never mutated.
 /// </summary>
 internal static class ChatOptionsMapper
@@ -91,6 +90,9 @@ internal static class ChatOptionsMapper
             MaxNewTokens = o?.MaxOutputTokens ?? baseSampling.MaxNewTokens ?? defaults.MaxOutputTokens,
             Seed = o?.Seed ?? baseSampling.Seed,
             RepetitionPenalty = AdditionalProperty.TryGet<float>(extra, "repetition_penalty", out var rp) ? rp : baseSampling.RepetitionPenalty,
+            FrequencyPenalty = o?.FrequencyPenalty ?? baseSampling.FrequencyPenalty,
+            PresencePenalty = o?.PresencePenalty ?? baseSampling.PresencePenalty,
+            MinP = AdditionalProperty.TryGet<float>(extra, "min_p", out var mp) ? mp : baseSampling.MinP,
         };
         if (o?.Temperature is 0f) sampling = sampling with { DoSample = false };
         else if (o?.Temperature is > 0f || o?.TopP is not null || o?.TopK is not null) sampling = sampling with { DoSample = sampling.DoSample ?? true };

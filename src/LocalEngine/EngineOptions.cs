@@ -48,9 +48,10 @@ public sealed record EngineOptions
     /// </summary>
     public int MaxBatchSize { get; init; } = 8;
     /// <summary>
-    /// Prompt tokens the batch loop prefills between two decode steps: waiting requests join while their prompts fit
-    /// (the first always does), so a burst of new prompts does not stall the running ones for all of them at once.
-    /// Prompts are prefilled whole, not in chunks.
+    /// Prompt tokens the batch loop prefills between two decode steps. Longer prompts are prefilled in chunks over
+    /// several steps (a picture's vision tower runs with the first chunk that reaches it), so long prompts, or a burst of
+    /// new ones, delay the running sequences by at most this many tokens per step. Requests on their own (multi-row, or
+    /// <see cref="MaxBatchSize"/> 1) are prefilled whole.
     /// </summary>
     public int MaxPrefillTokensPerStep { get; init; } = 2048;
     /// <summary>

@@ -140,4 +140,15 @@ public sealed class LocalChatClientTests
         Assert.Null(backend.Sampling[2].ThinkingBudget);
         Assert.EndsWith("<think></think>\n", backend.Processor.Tokenizer.Decode(backend.Requests[2].Ids.Select(i => (int)i)));
     }
+
+    [Fact]
+    public async Task Frequency_and_presence_penalties_and_min_p_reach_the_sampler()
+    {
+        var backend = new ScriptedBackend(ScriptedBackend.ModelDir(glm45v: true), "b<|endoftext|>", "b<|endoftext|>");
+        using var client = new Glm4vChatClient(backend);
+        await client.GetResponseAsync("x", new ChatOptions { FrequencyPenalty = 0.5f, PresencePenalty = -0.25f, AdditionalProperties = new() { ["min_p"] = 0.1 } });
+        await client.GetResponseAsync("x");
+        Assert.Equal((0.5f, -0.25f, 0.1f), (backend.Sampling[0].FrequencyPenalty, backend.Sampling[0].PresencePenalty, backend.Sampling[0].MinP));
+        Assert.Equal((null, null, null), (backend.Sampling[1].FrequencyPenalty, backend.Sampling[1].PresencePenalty, backend.Sampling[1].MinP));
+    }
 }

@@ -146,4 +146,60 @@ public sealed class SamplerTests
          "image_token_id": 10, "video_token_id": 11, "image_start_token_id": 12, "image_end_token_id": 13,
          "video_start_token_id": 14, "video_end_token_id": 15, "eos_token_id": 19, "pad_token_id": 19}
         """;
+
+    [Fact]
+    public void Frequency_and_presence_penalties_count_the_generated_tokens_across_steps()
+    {
+        // The same logits every step: token 1 leads token 2 by 1.5. Presence 2 flips the lead once 1 was picked, then
+        // both were picked and 1 leads again; frequency 1 lets 1 and 2 alternate by their counts.
+        float[] row = [0f, 3f, 1.5f, -1f];
+        using var logits = tensor(row).view(1, 4);
+        var presence = new ResolvedSampling(8, false, 1f, 1f, 0, 1f, null, [], 0) { PresencePenalty = 2f };
+        using (var sampler = new Sampler(presence, CPU))
+            Assert.Equal(new long[] { 1, 2, 1, 1 }, Enumerable.Range(0, 4).Select(_ => sampler.Next(logits, null)[0]).ToArray());
+        var frequency = new ResolvedSampling(8, false, 1f, 1f, 0, 1f, null, [], 0) { FrequencyPenalty = 1f };
+        // counts → scores of (1, 2): (0,0) 3/1.5 → 1; (1,0) 2/1.5 → 1; (2,0) 1/1.5 → 2; (2,1) 1/0.5 → 1; (3,1) 0/0.5 → 2
+        using (var sampler = new Sampler(frequency, CPU))
+            Assert.Equal(new long[] { 1, 1, 2, 1, 2 }, Enumerable.Range(0, 5).Select(_ => sampler.Next(logits, null)[0]).ToArray());
+        var off = new ResolvedSampling(8, false, 1f, 1f, 0, 1f, null, [], 0);
+        using (var sampler = new Sampler(off, CPU))
+            Assert.All(Enumerable.Range(0, 3).Select(_ => sampler.Next(logits, null)[0]), id => Assert.Equal(1L, id));
+    }
+
+    [Fact]
+    public void Output_penalties_subtract_per_count_and_once_per_present_token()
+    {
+        using var scores = tensor(new float[,] { { 1f, 1f, 1f } });
+        using var counts = tensor(new float[,] { { 0f, 1f, 3f } });
+        using var r = Sampler.ApplyOutputPenalties(scores, counts, 0.5f, 0.25f);
+        Assert.Equal(new[] { 1f, 0.25f, -0.75f }, r.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Min_p_drops_tokens_below_the_fraction_of_the_best_and_keeps_the_best()
+    {
+        // probabilities 0.5, 0.3, 0.15, 0.05: min_p 0.5 keeps those ≥ 0.25
+        using var scores = tensor(new float[,] { { MathF.Log(0.5f), MathF.Log(0.3f), MathF.Log(0.15f), MathF.Log(0.05f) } });
+        using var r = Sampler.MinP(scores, 0.5f);
+        Assert.Equal(new[] { true, true, false, false }, r.data<float>().Select(x => !float.IsNegativeInfinity(x)).ToArray());
+        using var all = Sampler.MinP(scores, 1f);
+        Assert.Equal(1, all.data<float>().Count(x => !float.IsNegativeInfinity(x)));
+    }
+
+    [Theory]
+    [InlineData(nameof(SamplingOptions.FrequencyPenalty), 2.5f)]
+    [InlineData(nameof(SamplingOptions.PresencePenalty), -3f)]
+    [InlineData(nameof(SamplingOptions.PresencePenalty), float.NaN)]
+    [InlineData(nameof(SamplingOptions.MinP), 1.5f)]
+    public void Out_of_range_penalties_and_min_p_are_refused_naming_the_option(string option, float value)
+    {
+        var o = option switch
+        {
+            nameof(SamplingOptions.FrequencyPenalty) => new SamplingOptions { FrequencyPenalty = value },
+            nameof(SamplingOptions.PresencePenalty) => new SamplingOptions { PresencePenalty = value },
+            _ => new SamplingOptions { MinP = value },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => o.Resolve(new GenerationConfig(), Glm4vConfig.Parse(MinimalConfig)));
+        Assert.Equal(option, e.ParamName);
+    }
 }

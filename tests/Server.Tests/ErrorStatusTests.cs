@@ -32,6 +32,8 @@ public sealed class ErrorStatusTests
     [InlineData("""{"model":"test-model"}""", "invalid_value", "messages")]
     [InlineData("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", "invalid_value", "temperature")]
     [InlineData("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"n":2}""", "invalid_value", "n")]
+    [InlineData("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"frequency_penalty":2.5}""", "invalid_value", "frequency_penalty")]
+    [InlineData("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"min_p":-0.1}""", "invalid_value", "min_p")]
     [InlineData("""{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":0}""", "invalid_value", "max_tokens")]
     [InlineData("""{"model":"test-model","messages":[{"role":"wizard","content":"hi"}]}""", "invalid_value", "messages[0].role")]
     [InlineData("""{"model":"test-model","messages":[{"role":"user","content":[{"type":"audio","x":1}]}]}""", "invalid_value", "messages[0].content[0].type")]

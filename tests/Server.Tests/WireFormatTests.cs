@@ -82,7 +82,7 @@ public sealed class WireFormatTests
         await using var server = await TestServer.StartAsync(scripted, new Glm4vServerOptions { ServedModelNames = ["test-model"], MaxTokensCap = 100, MaxPixels = 50_000 });
         using var http = server.Http();
         var response = await http.PostAsync("/v1/chat/completions", Sse.Json("""
-            {"model":"test-model","messages":[{"role":"user","content":"q?"}],"max_completion_tokens":5000,"top_k":7,"repetition_penalty":1.1,
+            {"model":"test-model","messages":[{"role":"user","content":"q?"}],"max_completion_tokens":5000,"top_k":7,"repetition_penalty":1.1,"frequency_penalty":0.5,"presence_penalty":-1,"min_p":0.05,
              "ignore_eos":true,"skip_special_tokens":false,"chat_template_kwargs":{"enable_thinking":false},
              "response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object"}}},"seed":3}
             """));
@@ -91,6 +91,8 @@ public sealed class WireFormatTests
         Assert.Equal(100, o.MaxOutputTokens); // lowered to the cap
         Assert.Equal(7, o.TopK);
         Assert.Equal(1.1f, (float)o.AdditionalProperties!["repetition_penalty"]!, 5);
+        Assert.Equal((0.5f, -1f), (o.FrequencyPenalty, o.PresencePenalty));
+        Assert.Equal(0.05f, (float)o.AdditionalProperties["min_p"]!, 5);
         Assert.Equal(false, o.AdditionalProperties["enable_thinking"]);
         Assert.Equal(50_000L, o.AdditionalProperties["max_pixels"]);
         Assert.True(Assert.IsType<Glm4vSK.LocalEngine.SamplingOptions>(o.RawRepresentationFactory!(null!)).IgnoreEos);

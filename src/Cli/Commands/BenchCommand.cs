@@ -17,13 +17,14 @@ internal static class BenchCommand
         var skipMoe = new Option<bool>("--skip-moe") { Description = "skip the mixture-of-experts against dense comparison" };
         var turn2 = new Option<bool>("--turn2") { Description = "only the turn-2 time to first token of a two-turn chat about one 448² image, prefix and image caches on vs off" };
         var batch = new Option<bool>("--batch") { Description = "only continuous batching: aggregate decode tokens/s of 8 concurrent greedy streams against one alone, and one stream's per-token latency among 7 others (medium random model)" };
+        var server = new Option<bool>("--server") { Description = "only the HTTP server against the in-process client on one engine: time to first token, decode tokens/s, and 8 concurrent HTTP streams against one (medium random model)" };
         var scale = new Option<bool>("--scale") { Description = "only the 9B-scale run: writes a random GLM-4.1V-9B-shaped BF16 checkpoint (20 GB at 40 layers; needs ~24 GB RAM), then load, RSS, TTFT, decode against the GEMV floor" };
         var scaleLayers = CliOption.Number("--scale-layers", "decoder layers of the scale run (default 40; fewer keep every matrix shape)", 1, 40, "N");
         var scaleTokens = CliOption.Number("--scale-tokens", "decode steps timed in the scale run (default 8)", 1, 1000, "N");
         var scaleDir = new Option<string?>("--scale-dir") { Description = "write the scale checkpoint here and keep it (reused when present)", HelpName = "dir" };
         var tinyModel = new Option<string?>("--tiny-model") { Description = "the checkpoint of the 'tiny' rows (default: the fixture set's models/glm4v-tiny)", HelpName = "dir" };
         var command = new Command("bench", "Benchmark the engine on CPU: prefill, decode, vision tower, decode step against its GEMV floor (Markdown on stdout).");
-        foreach (var option in new Option[] { quick, threads, waitQuiet, skipTiny, skipMedium, skipMoe, turn2, batch, scale, scaleLayers, scaleTokens, scaleDir, tinyModel })
+        foreach (var option in new Option[] { quick, threads, waitQuiet, skipTiny, skipMedium, skipMoe, turn2, batch, server, scale, scaleLayers, scaleTokens, scaleDir, tinyModel })
             command.Options.Add(option);
         command.SetAction((parse, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class BenchCommand
                 ScaleDecodeTokens = parse.GetValue(scaleTokens) ?? 8,
                 ScaleDir = parse.GetValue(scaleDir),
                 Batch = parse.GetValue(batch),
+                Server = parse.GetValue(server),
                 TinyModel = parse.GetValue(tinyModel),
             };
             // The benchmark is synchronous and CPU-bound: run it off the caller's thread so Ctrl+C can be observed.

@@ -2,7 +2,8 @@ namespace Glm4vSK.LocalEngine;
 
 /// <summary>
 /// How to pick tokens. Unset values fall back to the checkpoint's <c>generation_config.json</c>, then to greedy
-/// decoding. Processors run in Hugging Face order: repetition penalty → temperature → top-k → top-p.
+/// decoding. Processors run in this order (Hugging Face's, with vLLM's penalties and min-p): repetition, frequency and
+/// presence penalties → temperature → top-k → top-p → min-p.
 /// </summary>
 public sealed record SamplingOptions
 {
@@ -15,6 +16,12 @@ public sealed record SamplingOptions
     public int? TopK { get; init; }
     /// <summary>HF's multiplicative/divisive penalty on every token already in the sequence (1 = off).</summary>
     public float? RepetitionPenalty { get; init; }
+    /// <summary>OpenAI's frequency penalty, in [-2, 2]: subtracted from a token's logit once per time it was generated (prompt tokens do not count, as in vLLM). 0 = off.</summary>
+    public float? FrequencyPenalty { get; init; }
+    /// <summary>OpenAI's presence penalty, in [-2, 2]: subtracted once from the logit of every token generated so far. 0 = off.</summary>
+    public float? PresencePenalty { get; init; }
+    /// <summary>vLLM's min_p, in [0, 1]: when sampling, drops tokens less likely than this fraction of the most likely one. 0 = off.</summary>
+    public float? MinP { get; init; }
     /// <summary>Seed of the sampling RNG; the same seed, inputs and options give the same tokens.</summary>
     public long? Seed { get; init; }
     /// <summary>Token ids that end a sequence, on top of the checkpoint's eos ids.</summary>
@@ -53,6 +60,10 @@ public sealed record SamplingOptions
         float penalty = RepetitionPenalty ?? d.RepetitionPenalty ?? 1f;
         Require(float.IsFinite(penalty) && penalty > 0, nameof(RepetitionPenalty), RepetitionPenalty, "repetition_penalty", penalty,
             "must be a finite number > 0 (1 = off)");
+        float frequency = FrequencyPenalty ?? 0f, presence = PresencePenalty ?? 0f, minP = MinP ?? 0f;
+        Require(frequency is >= -2 and <= 2, nameof(FrequencyPenalty), FrequencyPenalty, null, frequency, "must be in [-2, 2] (0 = off)");
+        Require(presence is >= -2 and <= 2, nameof(PresencePenalty), PresencePenalty, null, presence, "must be in [-2, 2] (0 = off)");
+        Require(minP is >= 0 and <= 1, nameof(MinP), MinP, null, minP, "must be in [0, 1] (0 = off)");
         foreach (int id in StopTokenIds)
             Require(id >= 0 && id < vocab, nameof(StopTokenIds), id, null, id, $"must hold token ids in [0, {vocab})");
         var stops = new SortedSet<int>(g.EosTokenIds.Count > 0 ? g.EosTokenIds : c.EosTokenIds);
@@ -68,6 +79,9 @@ public sealed record SamplingOptions
         {
             ThinkingBudget = ThinkingBudget,
             ThinkEndTokenId = ThinkEndTokenId,
+            FrequencyPenalty = frequency,
+            PresencePenalty = presence,
+            MinP = minP,
         };
     }
 
@@ -85,4 +99,7 @@ internal sealed record ResolvedSampling(int MaxNewTokens, bool DoSample, float T
 {
     public int? ThinkingBudget { get; init; }
     public int? ThinkEndTokenId { get; init; }
+    public float FrequencyPenalty { get; init; }
+    public float PresencePenalty { get; init; }
+    public float MinP { get; init; }
 }

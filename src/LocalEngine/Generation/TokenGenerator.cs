@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace Glm4vSK.LocalEngine.Generation;
 
 /// <summary>
-/// One generation: prefill (vision tower, placeholder merge, decoder over the whole prompt into a preallocated KV
-/// cache), then one token per step at position <c>L + step + delta</c>. Every step runs in its own dispose scope, so
+/// One generation: prefill (vision tower, placeholder merge, decoder over the prompt into a preallocated KV cache;
+/// whole, or in chunks for the batch loop), then one token per step at position <c>L + step + delta</c>. Every step runs in its own dispose scope, so
 /// only the cache and the host-side state outlive a step. With the engine's caches, a one-row prompt first restores
 /// the longest cached prefix of its blocks and prefills only the rest (at the positions a full prefill would give
 /// them); pictures come from the image-embedding cache; the prompt's blocks are stored after the prefill and the
@@ -28,7 +28,10 @@ internal sealed class TokenGenerator : IDisposable
     readonly EngineCaches? _caches;
     readonly bool _prefixable;
     IReadOnlyList<MediaItem> _images = [], _videos = [];
+    MediaFeatures? _imageFeatures, _videoFeatures;
+    ContentHash[] _blocks = [];
     int _step, _reused;
+    int _filled = -1; // prompt positions whose keys and values are in the cache; -1 before the prefill starts
     bool _faulted;
 
     public TokenGenerator(Glm4vModel model, ModelInputs inputs, ResolvedSampling s, int contextTokens, EngineCaches? caches = null)
@@ -62,6 +65,8 @@ internal sealed class TokenGenerator : IDisposable
     public RopePositions Positions => _positions;
     /// <summary>Whether the prefill has run (later steps decode one token per row).</summary>
     public bool Prefilled => _step > 0;
+    /// <summary>Prompt tokens run through the decoder so far (restored prefix tokens excluded).</summary>
+    public int ComputedPromptTokens { get; private set; }
     public int PromptLength => _l;
     /// <summary>Row 0's last sampled token: the input of its next decode step.</summary>
     internal long LastToken => _last[0];
@@ -96,7 +101,7 @@ internal sealed class TokenGenerator : IDisposable
         using var mode = inference_mode();
         using var scope = NewDisposeScope();
         Tensor hidden;
-        if (_step == 0) hidden = Prefill();
+        if (_step == 0) hidden = Prefill(int.MaxValue)!;
         else
         {
             var ids = tensor(_last, device: _model.Device).view(_b, 1);
@@ -142,38 +147,78 @@ internal sealed class TokenGenerator : IDisposable
         return result;
     }
 
-    Tensor Prefill()
+    /// <summary>
+    /// Prefills at most <paramref name="maxTokens"/> more prompt tokens into the KV cache (the batch loop's per-step
+    /// budget); once the whole prompt is in, draws and returns the first token. Returns nothing while prompt remains.
+    /// </summary>
+    public IReadOnlyList<GeneratedToken> PrefillChunk(int maxTokens)
     {
-        if (_caches is null)
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 1);
+        if (Done || Prefilled) return [];
+        try
         {
-            Tensor? imageEmbeds = _inputs.PixelValues is null ? null : _model.EncodeImages(_inputs.PixelValues, _inputs.ImageGrids);
-            Tensor? videoEmbeds = _inputs.PixelValuesVideos is null ? null : _model.EncodeVideos(_inputs.PixelValuesVideos, _inputs.VideoGrids);
-            var embeds = _model.Embed(tensor(_inputs.InputIds), _positions.Kinds, imageEmbeds, videoEmbeds);
-            return _model.Decode(embeds, tensor(_positions.Positions), MaskTensor(_l), _cache);
+            using var mode = inference_mode();
+            using var scope = NewDisposeScope();
+            var hidden = Prefill(maxTokens);
+            return hidden is null ? [] : Accept(_model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32));
         }
-        (_images, _videos) = MediaItem.Of(_inputs, _positions.Kinds, _model.Config.Vision.SpatialMergeSize);
-        foreach (var m in _images) m.ComputeHash(_inputs.PixelValues!);
-        foreach (var m in _videos) m.ComputeHash(_inputs.PixelValuesVideos!);
-        ContentHash[] blocks = [];
-        if (_prefixable)
+        catch
         {
-            var prefix = _caches.Prefix!;
-            blocks = BlockHashes.Compute(_history[0], _images.Concat(_videos), prefix.BlockTokens, _l / prefix.BlockTokens);
-            // At least the last prompt token is prefilled: its hidden state gives the first logits.
-            _reused = prefix.Restore(blocks, (_l - 1) / prefix.BlockTokens, _cache, 0) * prefix.BlockTokens;
-            _cache.Advance(_reused);
+            _faulted = true;
+            throw;
         }
-        int from = _reused, n = _l - from;
-        var images = _inputs.PixelValues is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValues, _images, _positions.Kinds, from, _caches.Images);
-        var videos = _inputs.PixelValuesVideos is null ? null : MediaFeatures.Encode(_model, _inputs.PixelValuesVideos, _videos, _positions.Kinds, from, _caches.Images);
+    }
+
+    /// <summary>
+    /// Runs the next chunk of the prefill: on the first, restores the longest cached prefix; every chunk embeds its
+    /// tokens (with the features of the pictures it covers) at the positions a whole prefill would give them
+    /// (M-RoPE of a picture depends on all that precedes it) and appends their keys and values to the cache. Returns
+    /// the chunk's hidden states once the prompt is complete, null before.
+    /// </summary>
+    Tensor? Prefill(int maxTokens)
+    {
+        if (_filled < 0) BeginPrefill();
+        int from = _filled, n = Math.Min(maxTokens, _l - from);
         var kinds = new TokenKind[_b, n];
         for (int i = 0; i < _b; i++)
             for (int j = 0; j < n; j++) kinds[i, j] = _positions.Kinds[i, from + j];
-        // Positions of the suffix are those of the full prompt (M-RoPE of a picture depends on all that precedes it).
-        var suffixEmbeds = _model.Embed(tensor(_inputs.InputIds).narrow(1, from, n), kinds, images, videos);
-        var hidden = _model.Decode(suffixEmbeds, tensor(_positions.Positions).narrow(2, from, n), MaskTensor(_l), _cache);
-        if (_prefixable) _caches.Prefix!.Store(blocks, blocks.Length, _cache, 0);
+        var embeds = _model.Embed(tensor(_inputs.InputIds).narrow(1, from, n), kinds, _imageFeatures?.Rows(from, from + n), _videoFeatures?.Rows(from, from + n));
+        var hidden = _model.Decode(embeds, tensor(_positions.Positions).narrow(2, from, n), MaskTensor(from + n), _cache);
+        _filled += n;
+        ComputedPromptTokens += n;
+        if (_filled < _l) return null;
+        if (_prefixable) _caches!.Prefix!.Store(_blocks, _blocks.Length, _cache, 0);
+        ReleaseMedia();
         return hidden;
+    }
+
+    void BeginPrefill()
+    {
+        var (images, videos) = MediaItem.Of(_inputs, _positions.Kinds, _model.Config.Vision.SpatialMergeSize);
+        if (_caches is not null)
+        {
+            foreach (var m in images) m.ComputeHash(_inputs.PixelValues!);
+            foreach (var m in videos) m.ComputeHash(_inputs.PixelValuesVideos!);
+            (_images, _videos) = (images, videos);
+        }
+        if (_prefixable)
+        {
+            var prefix = _caches!.Prefix!;
+            _blocks = BlockHashes.Compute(_history[0], images.Concat(videos), prefix.BlockTokens, _l / prefix.BlockTokens);
+            // At least the last prompt token is prefilled: its hidden state gives the first logits.
+            _reused = prefix.Restore(_blocks, (_l - 1) / prefix.BlockTokens, _cache, 0) * prefix.BlockTokens;
+            _cache.Advance(_reused);
+        }
+        _filled = _reused;
+        if (_inputs.PixelValues is not null) _imageFeatures = new MediaFeatures(_model, _inputs.PixelValues, images, _positions.Kinds, _caches?.Images);
+        if (_inputs.PixelValuesVideos is not null) _videoFeatures = new MediaFeatures(_model, _inputs.PixelValuesVideos, videos, _positions.Kinds, _caches?.Images);
+    }
+
+    void ReleaseMedia()
+    {
+        _imageFeatures?.Dispose();
+        _videoFeatures?.Dispose();
+        _imageFeatures = _videoFeatures = null;
     }
 
     /// <summary>
@@ -237,6 +282,7 @@ internal sealed class TokenGenerator : IDisposable
         }
         finally
         {
+            ReleaseMedia();
             _cache.Dispose();
             _sampler.Dispose();
         }

@@ -7,10 +7,12 @@ namespace Glm4vSK.LocalEngine.Scheduling;
 
 /// <summary>
 /// Continuous batching of one-row requests. One loop (a thread of its own while anything is pending or running)
-/// repeats: drop cancelled requests; prefill waiting ones alone (with prefix reuse) while the batch has room and the
-/// step's prefill token budget lasts; then run ONE decode step over every running sequence — batched embedding,
-/// projections, MLPs and lm_head, attention per sequence over its own KV cache — and sample each row with its own
-/// sampler. Each iteration holds the engine's gate, so a request on the unbatched path runs between iterations.
+/// repeats: drop cancelled requests; spend the step's prefill token budget on chunks of prompts — those already
+/// begun first, then waiting ones (with prefix reuse) while the batch has room — so a long prompt joins over several
+/// steps instead of stalling the running sequences; then run ONE decode step over every running sequence — batched
+/// embedding, projections, MLPs and lm_head, attention per sequence over its own KV cache — and sample each row with
+/// its own sampler. Each iteration holds the engine's gate, so a request on the unbatched path runs between
+/// iterations.
 /// </summary>
 internal sealed class BatchScheduler
 {
@@ -20,6 +22,7 @@ internal sealed class BatchScheduler
     readonly SemaphoreSlim _gate;
     readonly Lock _lock = new();
     readonly Queue<SequenceRequest> _pending = new();
+    readonly List<SequenceRequest> _prefilling = [];
     readonly List<SequenceRequest> _running = [];
     bool _looping, _closed;
 
@@ -41,11 +44,13 @@ internal sealed class BatchScheduler
     /// <summary>Requests waiting or running.</summary>
     public int ActiveCount
     {
-        get { lock (_lock) return _running.Count + _pending.Count; }
+        get { lock (_lock) return _running.Count + _prefilling.Count + _pending.Count; }
     }
 
     /// <summary>Test hook: the number of sequences of each decode step.</summary>
     public Action<int>? OnDecodeStep { get; set; }
+    /// <summary>Test hook: the prompt tokens of each prefill chunk of one loop iteration (when any ran).</summary>
+    public Action<IReadOnlyList<int>>? OnPrefillStep { get; set; }
 
     /// <summary>Holds the loop between two iterations until disposed (tests: requests submitted meanwhile join together).</summary>
     public IDisposable Pause()
@@ -92,8 +97,9 @@ internal sealed class BatchScheduler
         List<SequenceRequest> all;
         lock (_lock)
         {
-            all = [.. _running, .. _pending];
+            all = [.. _running, .. _prefilling, .. _pending];
             _running.Clear();
+            _prefilling.Clear();
             _pending.Clear();
         }
         foreach (var r in all) r.Finish(error);
@@ -108,14 +114,14 @@ internal sealed class BatchScheduler
             {
                 lock (_lock)
                 {
-                    if (_closed || (_running.Count == 0 && _pending.Count == 0))
+                    if (_closed || (_running.Count == 0 && _prefilling.Count == 0 && _pending.Count == 0))
                     {
                         _looping = false;
                         return;
                     }
                 }
                 DropCancelled();
-                Admit();
+                Prefill();
                 if (_running.Count > 0) DecodeStep();
             }
             catch (Exception e)
@@ -132,45 +138,84 @@ internal sealed class BatchScheduler
 
     void DropCancelled()
     {
-        foreach (var r in _running.Where(r => r.Cancelled).ToList())
+        List<SequenceRequest> cancelled;
+        lock (_lock)
         {
-            lock (_lock) _running.Remove(r);
-            r.Finish(new OperationCanceledException("The request was cancelled."));
+            cancelled = [.. _running.Concat(_prefilling).Where(r => r.Cancelled)];
+            foreach (var r in cancelled) { _running.Remove(r); _prefilling.Remove(r); }
         }
+        foreach (var r in cancelled) r.Finish(new OperationCanceledException("The request was cancelled."));
     }
 
-    /// <summary>Prefills waiting requests while the batch has room; after the first, only while the step's prefill budget lasts.</summary>
-    void Admit()
+    /// <summary>
+    /// Spends the step's prefill budget: the next chunks of prompts already begun, oldest first, then waiting requests
+    /// while the batch (running + prefilling) has room. Each chunk runs alone; one that fails fails only its request.
+    /// </summary>
+    void Prefill()
     {
-        int spent = 0;
-        while (true)
+        var chunks = new List<int>();
+        PrefillWithin(_prefillBudget, chunks);
+        if (chunks.Count > 0) OnPrefillStep?.Invoke(chunks);
+    }
+
+    void PrefillWithin(int budget, List<int> chunks)
+    {
+        foreach (var r in _prefilling.ToList())
+        {
+            if (budget == 0) return;
+            budget -= Chunk(r, budget, chunks);
+        }
+        while (budget > 0)
         {
             SequenceRequest? r;
             lock (_lock)
             {
-                if (_running.Count >= _maxBatch || !_pending.TryPeek(out r)) return;
-                if (!r.Cancelled && spent > 0 && spent + r.Inputs.Length > _prefillBudget) return;
-                _pending.Dequeue();
+                if (_running.Count + _prefilling.Count >= _maxBatch || !_pending.TryDequeue(out r)) return;
             }
             if (r.Cancelled)
             {
                 r.Finish(new OperationCanceledException("The request was cancelled."));
                 continue;
             }
-            spent += r.Inputs.Length;
             try
             {
                 r.Generator = new TokenGenerator(_model, r.Inputs, r.Sampling, _contextTokens, _caches) { OnLogits = r.OnLogits };
-                foreach (var t in r.Generator.Step()) r.Write(t);
             }
             catch (Exception e)
             {
-                r.Finish(e); // only this request: its prefill ran alone
+                r.Finish(e);
                 continue;
             }
-            if (r.Generator.Done) r.Finish();
-            else lock (_lock) _running.Add(r);
+            lock (_lock) _prefilling.Add(r);
+            budget -= Chunk(r, budget, chunks);
         }
+    }
+
+    /// <summary>Prefills up to <paramref name="budget"/> tokens of <paramref name="r"/>'s prompt; returns the tokens it ran.</summary>
+    int Chunk(SequenceRequest r, int budget, List<int> chunks)
+    {
+        var g = r.Generator!;
+        int before = g.ComputedPromptTokens;
+        try
+        {
+            foreach (var t in g.PrefillChunk(budget)) r.Write(t);
+        }
+        catch (Exception e)
+        {
+            lock (_lock) _prefilling.Remove(r);
+            r.Finish(e);
+            return budget; // whatever it ran is lost with it
+        }
+        int ran = g.ComputedPromptTokens - before;
+        chunks.Add(ran);
+        if (!g.Prefilled) return ran;
+        lock (_lock)
+        {
+            _prefilling.Remove(r);
+            if (!g.Done) _running.Add(r);
+        }
+        if (g.Done) r.Finish();
+        return ran;
     }
 
     void DecodeStep()

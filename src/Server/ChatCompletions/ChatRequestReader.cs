@@ -9,7 +9,7 @@ namespace Glm4vSK.Server.ChatCompletions;
 /// <summary>
 /// Reads a Chat Completions body as vLLM accepts it for GLM-4.xV into messages and <see cref="ChatOptions"/>, with
 /// the same <c>AdditionalProperties</c> keys the local client reads (<c>top_k</c> → <c>TopK</c>,
-/// <c>repetition_penalty</c>, <c>enable_thinking</c>, <c>max_pixels</c>). Every field is type-checked; a wrong type or
+/// <c>repetition_penalty</c>, <c>min_p</c>, <c>enable_thinking</c>, <c>max_pixels</c>). Every field is type-checked; a wrong type or
 /// value is a 400 naming its path. Unknown fields are ignored, as vLLM does. Media: data URLs become
 /// <see cref="DataContent"/> (a malformed one is a 400), http(s) URLs <see cref="UriContent"/> only when the policy
 /// allows them; <c>file:</c> URLs, paths and other schemes are refused here, before anything reads them.
@@ -49,8 +49,9 @@ internal static class ChatRequestReader
             if (rp <= 0) throw OpenAIErrorException.BadField("repetition_penalty", "must be greater than 0.");
             extra["repetition_penalty"] = rp;
         }
-        Number(root, "frequency_penalty", -2, 2); // accepted and checked; the engine has repetition_penalty instead
-        Number(root, "presence_penalty", -2, 2);
+        options.FrequencyPenalty = Number(root, "frequency_penalty", -2, 2);
+        options.PresencePenalty = Number(root, "presence_penalty", -2, 2);
+        if (Number(root, "min_p", 0, 1) is { } minP) extra["min_p"] = minP;
         Bool(root, "skip_special_tokens", "skip_special_tokens"); // accepted; grounding markers are always kept (as vLLM with false)
         bool ignoreEos = Bool(root, "ignore_eos", "ignore_eos") ?? false;
         if (ignoreEos) options.RawRepresentationFactory = _ => new SamplingOptions { IgnoreEos = true };

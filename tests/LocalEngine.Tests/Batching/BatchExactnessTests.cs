@@ -1,4 +1,5 @@
 using Glm4vSK.LocalEngine.Generation;
+using Glm4vSK.LocalEngine.Tests.Caching;
 using Glm4vSK.LocalEngine.Model;
 using Glm4vSK.LocalEngine.Tests.Fixtures;
 using static Glm4vSK.LocalEngine.Tests.Batching.BatchedRuns;
@@ -190,7 +191,7 @@ public sealed class BatchExactnessTests
     }
 
     [Theory, MemberData(nameof(Cases))]
-    public async Task The_prefill_budget_admits_one_prompt_per_step_when_it_is_exhausted(string caseId)
+    public async Task Prompts_prefilled_in_chunks_within_the_step_budget_match_each_request_alone(string caseId)
     {
         using var c = ModelCase.Open(caseId);
         var (own, others, tolerance, k) = Open(c);
@@ -198,18 +199,78 @@ public sealed class BatchExactnessTests
         var runs = new List<StreamRun>();
         try
         {
+            var plan = new[] { all[0], all[^1], all[0], all[all.Count / 2] };
             using var alone = Glm4vEngine.Load(c.ModelDir, Alone);
-            var expected = await RunAsync(alone, all[0], Greedy(k + 4));
-            runs.Add(expected);
-            using var batched = Glm4vEngine.Load(c.ModelDir, Batched(prefillBudget: 1));
-            var steps = new List<int>();
-            batched.Scheduler!.OnDecodeStep = steps.Add;
-            Task<StreamRun>[] tasks;
-            using (batched.Scheduler.Pause())
-                tasks = Enumerable.Range(0, 3).Select(_ => RunAsync(batched, all[0], Greedy(k + 4))).ToArray();
-            runs.AddRange(await Task.WhenAll(tasks));
-            Assert.Equal([1, 2, 3], steps.Take(3));
-            foreach (var r in runs.Skip(1)) AssertSame($"{caseId} budget 1", expected, r, tolerance);
+            var expected = new List<StreamRun>();
+            foreach (var inputs in plan) expected.Add(await RunAsync(alone, inputs, Greedy(k + 3)));
+            runs.AddRange(expected);
+            // A budget of 3 cuts prompts (and pictures) into many chunks; with the caches on, the second copy of a
+            // prompt also restores a prefix first; with them off, a picture cut by a chunk is still encoded once.
+            const int budget = 3;
+            foreach (var options in new[] { CachedRuns.On() with { MaxBatchSize = 8 }, CachedRuns.Off with { MaxBatchSize = 8 } })
+            {
+                using var batched = Glm4vEngine.Load(c.ModelDir, options with { MaxPrefillTokensPerStep = budget });
+                var scheduler = batched.Scheduler!;
+                var steps = new List<int[]>(); // the chunk sizes of each loop iteration
+                scheduler.OnPrefillStep = chunks => steps.Add([.. chunks]);
+                Task<StreamRun>[] tasks;
+                using (scheduler.Pause()) tasks = plan.Select(inputs => RunAsync(batched, inputs, Greedy(k + 3))).ToArray();
+                var actual = await Task.WhenAll(tasks);
+                runs.AddRange(actual);
+                string what = $"{caseId} budget {budget}, caches {(options.PrefixCacheBytes > 0 ? "on" : "off")}";
+                for (int j = 0; j < plan.Length; j++) AssertSame($"{what}, request {j}", expected[j], actual[j], tolerance);
+                foreach (var chunks in steps) Assert.InRange(chunks.Sum(), 1, budget);
+                Assert.True(steps.Count >= plan.Max(p => p.Length) / budget, $"{what}: prompts were not chunked ({steps.Count} prefill steps).");
+                Assert.Equal(0, scheduler.ActiveCount);
+            }
+        }
+        finally
+        {
+            DisposeAll(runs);
+            DisposeAll(all);
+        }
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public async Task Running_sequences_keep_decoding_while_a_long_prompt_is_prefilled_in_chunks(string caseId)
+    {
+        using var c = ModelCase.Open(caseId);
+        var (own, others, tolerance, k) = Open(c);
+        var all = own.Concat(others).ToList();
+        var runs = new List<StreamRun>();
+        try
+        {
+            var longest = all.MaxBy(r => r.Length)!;
+            int budget = Math.Max(1, longest.Length / 4), chunks = (longest.Length + budget - 1) / budget;
+            var (shortOptions, longOptions) = (Greedy(chunks + k + 4), Greedy(k + 2));
+            using var alone = Glm4vEngine.Load(c.ModelDir, Alone);
+            var expectedShort = await RunAsync(alone, all[0], shortOptions);
+            var expectedLong = await RunAsync(alone, longest, longOptions);
+            runs.AddRange([expectedShort, expectedLong]);
+
+            using var batched = Glm4vEngine.Load(c.ModelDir, CachedRuns.Off with { MaxBatchSize = 8, MaxPrefillTokensPerStep = budget });
+            var scheduler = batched.Scheduler!;
+            var events = new List<string>();
+            Task<StreamRun>? late = null;
+            scheduler.OnPrefillStep = chunks => events.Add($"chunk {chunks.Sum()}");
+            scheduler.OnDecodeStep = n =>
+            {
+                events.Add($"decode {n}");
+                if (events.Count(e => e.StartsWith("decode", StringComparison.Ordinal)) == 1) late = RunAsync(batched, longest, longOptions);
+            };
+            var first = await RunAsync(batched, all[0], shortOptions);
+            runs.Add(first);
+            runs.Add(await late!);
+            AssertSame($"{caseId} running beside a chunked prefill", expectedShort, first, tolerance);
+            AssertSame($"{caseId} prefilled in chunks of {budget}", expectedLong, runs[^1], tolerance);
+            // After the first decode step: the long prompt's chunks, each followed by a decode step of the short one.
+            var after = events.SkipWhile(e => !e.StartsWith("decode", StringComparison.Ordinal)).Skip(1).Take(2 * chunks).ToList();
+            var expectedEvents = Enumerable.Range(0, chunks).SelectMany(i => new[]
+            {
+                $"chunk {Math.Min(budget, longest.Length - i * budget)}",
+                i == chunks - 1 ? "decode 2" : "decode 1",
+            });
+            Assert.Equal(expectedEvents, after);
         }
         finally
         {
