@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Glm4vSK.LocalEngine;
 using Glm4vSK.LocalEngine.Generation;
+using Glm4vSK.LocalEngine.Testing;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.Benchmarks;
@@ -30,7 +31,7 @@ internal sealed class ScaleBench(int layers, int decodeTokens, string? keepDir, 
             {
                 Log($"writing a random GLM-4.1V-9B-shaped checkpoint ({layers} layers, BF16) to {dir}");
                 var sw = Stopwatch.StartNew();
-                ScaleCheckpoint.Write(dir, ScaleCheckpoint.Glm41V9B(layers));
+                ScaleCheckpoint.Write(dir, TinyCheckpoint.Glm41V9B(layers));
                 writeSeconds = sw.Elapsed.TotalSeconds;
             }
             long diskBytes = Directory.GetFiles(dir, "*.safetensors").Sum(f => new FileInfo(f).Length);
@@ -105,7 +106,7 @@ internal sealed class ScaleBench(int layers, int decodeTokens, string? keepDir, 
     }
 
     /// <summary>A field of /proc/self/status in bytes (VmRSS now, VmHWM the peak so far); 0 off Linux.</summary>
-    static long Rss(string field)
+    internal static long Rss(string field)
     {
         const string path = "/proc/self/status";
         if (!File.Exists(path)) return 0;

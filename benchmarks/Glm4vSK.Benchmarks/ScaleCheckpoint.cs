@@ -14,11 +14,6 @@ namespace Glm4vSK.Benchmarks;
 /// </summary>
 internal static class ScaleCheckpoint
 {
-    /// <summary>Text 40 × 4096 (32 heads, 2 KV heads, MLP 13696, vocab 151552); vision 24 × 1536, 336² patches of 14.</summary>
-    public static JsonObject Glm41V9B(int layers) => TinyCheckpoint.Config(layers: layers, hidden: 4096, heads: 32, kvHeads: 2,
-        vocab: 151552, mropeSection: [8, 12, 12], intermediate: 13696, visionDepth: 24, visionHidden: 1536, visionHeads: 12,
-        imageSize: 336, maxPositions: 65536, visionIntermediate: 13696);
-
     const long ShardBytes = 4L << 30;
     const long ChunkElements = 8L << 20;
 

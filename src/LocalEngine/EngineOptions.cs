@@ -54,6 +54,14 @@ public sealed record EngineOptions
     /// <see cref="MaxBatchSize"/> 1) are prefilled whole.
     /// </summary>
     public int MaxPrefillTokensPerStep { get; init; } = 2048;
+    /// <summary>
+    /// Bytes of device memory the engine may use (weights, activation reserve, caches, KV). Null: measured on CUDA
+    /// (free memory at load) and not planned on CPU. With a plan, the load fails with a
+    /// <see cref="DeviceMemoryException"/> when the weights do not fit, the prefix and image caches are capped to a
+    /// share of what the weights leave, and a null <see cref="MaxContextTokens"/> becomes as many tokens as the KV
+    /// cache memory holds (<see cref="Glm4vEngine.MemoryPlan"/> shows the split).
+    /// </summary>
+    public long? DeviceMemoryBytes { get; init; }
     /// <summary>Positions per prefix-cache block (reuse is block-aligned); tests lower it for their short prompts.</summary>
     internal int PrefixBlockTokens { get; init; } = 16;
     /// <summary>Where the engine logs its load (path, device, dtype, time, warnings) and failed requests; null logs nothing.</summary>
@@ -89,6 +97,8 @@ public sealed record EngineOptions
             problems.Add(new(nameof(MaxBatchSize), $"is {MaxBatchSize}: use 1 to {MaxBatchSizeLimit} concurrent requests (1 runs them one after another)."));
         if (MaxPrefillTokensPerStep < 1)
             problems.Add(new(nameof(MaxPrefillTokensPerStep), $"is {MaxPrefillTokensPerStep}: use at least 1 prompt token per step."));
+        if (DeviceMemoryBytes is <= 0)
+            problems.Add(new(nameof(DeviceMemoryBytes), $"is {DeviceMemoryBytes}: use a positive byte count, or null to measure the device's free memory."));
         if (PrefixBlockTokens < 1)
             problems.Add(new(nameof(PrefixBlockTokens), $"is {PrefixBlockTokens}: use at least 1 token per block."));
         return problems;

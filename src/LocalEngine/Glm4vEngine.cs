@@ -28,18 +28,20 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     readonly EngineTelemetry _telemetry;
     volatile bool _disposed;
 
-    Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model, EngineTelemetry telemetry)
+    Glm4vEngine(string dir, EngineOptions options, Glm4vConfig config, GenerationConfig generation, Checkpoint checkpoint, Glm4vModel model,
+        EngineTelemetry telemetry, Devices.MemoryPlan? plan)
     {
         _telemetry = telemetry;
+        MemoryPlan = plan;
         ModelDirectory = dir;
         Options = options;
         Config = config;
         GenerationConfig = generation;
         _checkpoint = checkpoint;
         _model = model;
-        ContextTokens = Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
+        ContextTokens = plan?.ContextTokens ?? Math.Min(options.MaxContextTokens ?? config.Text.MaxPositionEmbeddings, config.Text.MaxPositionEmbeddings);
         _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
-        _caches = EngineCaches.For(options);
+        _caches = EngineCaches.For(plan is null ? options : options with { PrefixCacheBytes = plan.PrefixCacheBytes, ImageCacheBytes = plan.ImageCacheBytes });
         if (options.MaxBatchSize > 1)
             _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep) { Telemetry = telemetry };
         telemetry.Observe(_caches);
@@ -61,6 +63,8 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
     /// <summary>Largest prompt + output length a request may use.</summary>
     public int ContextTokens { get; }
     public ScalarType DType => _model.DType;
+    /// <summary>How the device's memory was divided (null: not planned, i.e. CPU without <see cref="EngineOptions.DeviceMemoryBytes"/>).</summary>
+    public Devices.MemoryPlan? MemoryPlan { get; }
     public Device Device => _model.Device;
     internal Glm4vModel Model => _model;
     /// <summary>The prefix and image-embedding caches (null when both are off).</summary>
@@ -113,8 +117,9 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
             // Before any module exists: an absurd size in config.json must not allocate a model the weights cannot fill.
             ConfigCheckpointMatch.Check(config, checkpoint, textFieldPrefix);
             var dtype = options.DType ?? CheckpointDType(checkpoint);
+            var plan = Devices.MemoryPlan.Make(config, dtype, device, options); // before the weights: fail fast when they cannot fit
             var model = Glm4vModel.Load(checkpoint, config, dtype, device, options.AllowUnexpectedWeights, progress);
-            var engine = new Glm4vEngine(dir, options, config, generation, checkpoint, model, telemetry);
+            var engine = new Glm4vEngine(dir, options, config, generation, checkpoint, model, telemetry, plan);
             telemetry.Loaded(span, dir, device, dtype, System.Diagnostics.Stopwatch.GetElapsedTime(started), LoadWarnings(engine, checkpoint));
             return engine;
         }

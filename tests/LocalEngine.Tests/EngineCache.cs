@@ -7,7 +7,8 @@ namespace Glm4vSK.LocalEngine.Tests;
 /// <summary>
 /// Loads each (model dir, dtype) once per test run; engines are thread-safe. A model dir whose declared
 /// <c>model_type</c> is one the engine supports must load: any load error (an <see cref="UnsupportedModelException"/>
-/// from broken model-type detection included) fails the test instead of hiding as a skip.
+/// from broken model-type detection included) fails the test instead of hiding as a skip. Engines load on
+/// <see cref="TestDevice.Name"/> ($GLM4V_DEVICE, default cpu).
 /// </summary>
 public static class EngineCache
 {
@@ -24,7 +25,7 @@ public static class EngineCache
     {
         if (NotApplicableReason(modelDir) is { } reason) Assert.Skip(reason);
         return Engines.GetOrAdd((Path.GetFullPath(modelDir), dtype),
-            k => new Lazy<Glm4vEngine>(() => Glm4vEngine.Load(k.Item1, new EngineOptions { DType = k.Item2 }))).Value;
+            k => new Lazy<Glm4vEngine>(() => Glm4vEngine.Load(k.Item1, new EngineOptions { DType = k.Item2, Device = TestDevice.Name }))).Value;
     }
 
     /// <summary>Why the model dir cannot be run, read from its declared <c>model_type</c>; <see langword="null"/> when it must load.</summary>

@@ -29,6 +29,8 @@ public sealed class EngineOptionsValidationTests
         // CpuThreads 0 / -1 abort the process inside libtorch: they are covered in child processes below.
         ["threads over the bound"] = ("CpuThreads", new EngineOptions { CpuThreads = EngineOptions.MaxCpuThreads + 1 }),
         ["threads int max"] = ("CpuThreads", new EngineOptions { CpuThreads = int.MaxValue }),
+        ["device memory 0"] = ("DeviceMemoryBytes", new EngineOptions { DeviceMemoryBytes = 0 }),
+        ["device memory negative"] = ("DeviceMemoryBytes", new EngineOptions { DeviceMemoryBytes = -1 }),
     };
 
     public static TheoryData<string> InvalidCases => new(Invalid.Keys);

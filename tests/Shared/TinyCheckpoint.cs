@@ -85,6 +85,11 @@ public static class TinyCheckpoint
         return top;
     }
 
+    /// <summary>GLM-4.1V-9B's shapes: text 40 × 4096 (32 heads, 2 KV heads, MLP 13696, vocab 151552); vision 24 × 1536, 336² patches of 14.</summary>
+    public static JsonObject Glm41V9B(int layers = 40) => Config(layers: layers, hidden: 4096, heads: 32, kvHeads: 2,
+        vocab: 151552, mropeSection: [8, 12, 12], intermediate: 13696, visionDepth: 24, visionHidden: 1536, visionHeads: 12,
+        imageSize: 336, maxPositions: 65536, visionIntermediate: 13696);
+
     /// <summary>A small <c>glm4v_moe</c> config (half-split rotary, head_dim ≠ hidden/heads, dense layer 0, MoE above).</summary>
     public static JsonObject MoeConfig(int layers = 2, int hidden = 64, int heads = 4, int headDim = 32, int kvHeads = 2, int experts = 8,
         int topK = 2, int nGroup = 1, int topkGroup = 1, double routedScaling = 1.0, bool normTopk = true, int sharedExperts = 1,

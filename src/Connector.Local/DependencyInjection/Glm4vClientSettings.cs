@@ -42,6 +42,8 @@ public sealed class Glm4vClientSettings
     public string? ModelId { get; set; }
     /// <summary>Intra-op CPU threads for TorchSharp (null: libtorch's default). Process-wide.</summary>
     public int? CpuThreads { get; set; }
+    /// <summary>Bytes of device memory the engine may use (null: measured on CUDA, not planned on CPU); sizes the caches and a null context window.</summary>
+    public long? DeviceMemoryBytes { get; set; }
     /// <summary>Prefix (KV) cache budget in bytes, 0 disables it (null: the engine's default, 1 GiB).</summary>
     public long? PrefixCacheBytes { get; set; }
     /// <summary>Image-embedding cache budget in bytes, 0 disables it (null: the engine's default, 256 MiB).</summary>
@@ -111,6 +113,7 @@ public sealed class Glm4vClientSettings
             CpuThreads = CpuThreads,
             Download = Download,
             LogPromptText = LogPromptText,
+            DeviceMemoryBytes = DeviceMemoryBytes,
         };
         return options with
         {

@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Devices;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Generation;
@@ -30,7 +31,7 @@ internal sealed class Sampler : IDisposable
         var scores = ApplyRepetitionPenalty(logits, history, _s.RepetitionPenalty);
         if (_counts is not null) scores = ApplyOutputPenalties(scores, _counts, _s.FrequencyPenalty, _s.PresencePenalty);
         long[] next;
-        if (!_s.DoSample) next = scores.argmax(-1).cpu().data<long>().ToArray();
+        if (!_s.DoSample) next = HostSync.Int64s(scores.argmax(-1), SyncPoint.SampledIds);
         else
         {
             if (_s.Temperature != 1f) scores = scores / _s.Temperature;
@@ -38,7 +39,7 @@ internal sealed class Sampler : IDisposable
             if (_s.TopP < 1f) scores = TopP(scores, _s.TopP);
             if (_s.MinP > 0f) scores = MinP(scores, _s.MinP);
             var probs = scores.softmax(-1);
-            next = probs.multinomial(1, generator: _rng).squeeze(-1).cpu().data<long>().ToArray();
+            next = HostSync.Int64s(probs.multinomial(1, generator: _rng).squeeze(-1), SyncPoint.SampledIds);
         }
         if (_s.FrequencyPenalty != 0f || _s.PresencePenalty != 0f) Count(logits, next);
         return next;

@@ -72,6 +72,38 @@ internal sealed class Glm4vModel : ModelPart
         return loader.MissingTensors.ToList();
     }
 
+    /// <summary>
+    /// The model of <paramref name="config"/> with every weight on PyTorch's meta device (shapes only, no memory):
+    /// a forward computes shapes, and any tensor it meets on another device is a device-mismatch error.
+    /// </summary>
+    internal static Glm4vModel OnMeta(Glm4vConfig config, ScalarType dtype)
+    {
+        using var empty = Checkpoint.Empty();
+        return new Glm4vModel(new WeightLoader(empty, dtype, new Device(TorchSharp.DeviceType.META), config.Text.NumHiddenLayers, null), config);
+    }
+
+    /// <summary>
+    /// The model of <paramref name="config"/> on <paramref name="device"/> with random weights, uniform in ±0.02,
+    /// made there (benchmarks of full-size shapes without writing a checkpoint).
+    /// </summary>
+    internal static Glm4vModel Synthetic(Glm4vConfig config, ScalarType dtype, Device device, long seed = 1234)
+    {
+        using var empty = Checkpoint.Empty();
+        var rng = new Generator((ulong)seed, device);
+        try
+        {
+            return new Glm4vModel(new WeightLoader(empty, dtype, device, config.Text.NumHiddenLayers, null,
+                (shape, t) => TorchSharp.torch.empty(shape, t, device).uniform_(-0.02, 0.02, rng)), config);
+        }
+        finally
+        {
+            rng.Dispose();
+        }
+    }
+
+    /// <summary>Test hook: applied to the hidden states after every decoder layer (device tests inject a stray tensor).</summary>
+    internal Func<Tensor, Tensor>? AfterLayer { get; set; }
+
     /// <summary>Vision features of images: [Σ t·h·w/4, hidden].</summary>
     public Tensor EncodeImages(Tensor pixelRows, IReadOnlyList<GridThw> grids) => Visual.Forward(pixelRows, grids);
 
@@ -85,7 +117,7 @@ internal sealed class Glm4vModel : ModelPart
         using var scope = NewDisposeScope();
         long b = inputIds.shape[0], l = inputIds.shape[1];
         var ids = inputIds.to(Device);
-        var x = _embed.index_select(0, ids.flatten()).view(b, l, -1);
+        var x = _embed[ids.flatten()].view(b, l, -1);   // indexing, not index_select: meta has no index_select kernel
         if (kinds is not null && (imageEmbeds is not null || videoEmbeds is not null))
         {
             x = x.clone();
@@ -119,7 +151,7 @@ internal sealed class Glm4vModel : ModelPart
     public Tensor Decode(Tensor embeds, Tensor positions, Tensor attentionMask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
-        var mask = BuildMask(attentionMask.to(Device), cache?.Length ?? 0, embeds.shape[1], DType);
+        var mask = BuildMask(attentionMask, cache?.Length ?? 0, embeds.shape[1], DType, Device);
         return Run(embeds, positions, mask, cache).MoveToOuterDisposeScope();
     }
 
@@ -143,7 +175,9 @@ internal sealed class Glm4vModel : ModelPart
         foreach (var layer in _layers)
         {
             using var layerScope = NewDisposeScope();
-            x = layer.Forward(x, Rope, cos, sin, mask, cache).MoveToOuterDisposeScope();
+            x = layer.Forward(x, Rope, cos, sin, mask, cache);
+            if (AfterLayer is { } hook) x = hook(x);
+            x = x.MoveToOuterDisposeScope();
         }
         cache?.Advance(lq);
         return _norm.Forward(x).MoveToOuterDisposeScope();
@@ -151,18 +185,25 @@ internal sealed class Glm4vModel : ModelPart
 
     public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, _lmHead);
 
-    /// <summary>Additive mask [B, 1, Lq, Lk]: causal over the new positions, padding keys masked; null when nothing is masked.</summary>
-    static Tensor? BuildMask(Tensor attentionMask, long past, long lq, ScalarType dtype)
+    /// <summary>
+    /// Additive mask [B, 1, Lq, Lk] on <paramref name="device"/>: causal over the new positions, padding keys masked;
+    /// null when nothing is masked. <paramref name="attentionMask"/> is a host tensor, so the all-real test of a decode
+    /// step reads no device memory.
+    /// </summary>
+    static Tensor? BuildMask(Tensor attentionMask, long past, long lq, ScalarType dtype, Device device)
     {
         using var scope = NewDisposeScope();
         long lk = past + lq;
         if (attentionMask.shape[1] != lk)
             throw new InvalidModelInputException($"attention_mask covers {attentionMask.shape[1]} positions but {past} cached + {lq} new = {lk} are needed.");
-        var keyOk = attentionMask.to(ScalarType.Bool).view(attentionMask.shape[0], 1, 1, lk);
-        if (lq == 1 && keyOk.all().item<bool>()) return null;
-        var q = arange(past, lk, ScalarType.Int64, attentionMask.device).view(lq, 1);
-        var k = arange(0, lk, ScalarType.Int64, attentionMask.device).view(1, lk);
-        var allowed = keyOk.logical_and(k.le(q).view(1, 1, lq, lk));
+        if (attentionMask.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException($"attention_mask must be a host (CPU) tensor, not on {attentionMask.device}.", nameof(attentionMask));
+        if (lq == 1 && attentionMask.all().item<bool>()) return null;
+        // Comparisons and bitwise_or rather than logical_and/not, which have no meta kernel (device tests).
+        var padKey = attentionMask.to(device).eq(0).view(attentionMask.shape[0], 1, 1, lk);
+        var q = arange(past, lk, ScalarType.Int64, device).view(lq, 1);
+        var k = arange(0, lk, ScalarType.Int64, device).view(1, lk);
+        var blocked = padKey.bitwise_or(k.gt(q).view(1, 1, lq, lk));
         double min = dtype switch
         {
             ScalarType.Float16 => -65504.0,
@@ -170,7 +211,7 @@ internal sealed class Glm4vModel : ModelPart
             ScalarType.Float64 => double.MinValue,
             _ => float.MinValue,
         };
-        var m = zeros([attentionMask.shape[0], 1, lq, lk], dtype, attentionMask.device).masked_fill(allowed.logical_not(), min);
+        var m = zeros([attentionMask.shape[0], 1, lq, lk], dtype, device).masked_fill(blocked, min);
         return m.MoveToOuterDisposeScope();
     }
 }

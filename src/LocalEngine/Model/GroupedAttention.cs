@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Devices;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Model;
@@ -27,7 +28,10 @@ internal static class GroupedAttention
             mask = additiveMask.expand(b, 1, lq, lk);
             if (groups > 1) mask = mask.unsqueeze(2).expand(b, 1, groups, lq, lk).reshape(b, 1, groups * lq, lk);
         }
-        var o = nn.functional.scaled_dot_product_attention(qf, k, v, mask);     // [B, Hkv, G·Lq, D]
+        var o = MetaStandIns.Applies(qf)
+            ? MetaStandIns.Attention(qf, k, v, mask)
+            : nn.functional.scaled_dot_product_attention(qf, k, v, mask);     // [B, Hkv, G·Lq, D]
         return o.view(b, hq, lq, d).transpose(1, 2).reshape(b, lq, hq * d).MoveToOuterDisposeScope();
     }
+
 }

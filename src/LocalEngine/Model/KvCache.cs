@@ -33,6 +33,8 @@ internal sealed class KvCache : IKvStore, IDisposable
     }
 
     public long Capacity { get; }
+    /// <summary>Every layer's key and value tensors (device tests).</summary>
+    internal IEnumerable<Tensor> Tensors => _keys.Concat(_values);
     /// <summary>Whether its memory has been released.</summary>
     public bool IsDisposed => _keys.Length > 0 && _keys[0].IsInvalid;
     /// <summary>Positions already filled (the same for every layer between forwards).</summary>

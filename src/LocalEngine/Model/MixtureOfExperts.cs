@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Devices;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Model;
@@ -54,8 +55,9 @@ internal sealed class MixtureOfExperts : ModelPart
             var grouped = choice.view(t, _c.NGroup, perGroup);
             var groupScores = grouped.topk(Math.Min(2, (int)perGroup), -1).values.sum(-1);     // [T, G]
             var keep = groupScores.topk(_c.TopkGroup, -1).indexes;                             // [T, topk_group]
-            var mask = zeros_like(groupScores, dtype: ScalarType.Bool).scatter(1, keep, ones_like(keep, dtype: ScalarType.Bool));
-            choice = grouped.masked_fill(mask.unsqueeze(-1).logical_not(), 0.0).view(t, _experts_count);
+            // The dropped groups marked directly (logical_not has no meta kernel; the device tests run this on meta).
+            var dropped = ones_like(groupScores, dtype: ScalarType.Bool).scatter(1, keep, zeros_like(keep, dtype: ScalarType.Bool));
+            choice = grouped.masked_fill(dropped.unsqueeze(-1), 0.0).view(t, _experts_count);
         }
         var indices = choice.topk(_c.NumExpertsPerTok, -1).indexes;
         var weights = scores.gather(1, indices);
@@ -71,9 +73,11 @@ internal sealed class MixtureOfExperts : ModelPart
         var flatIdx = indices.flatten();                                                  // [T·k]
         var (sortedExperts, order) = flatIdx.sort();
         var tokenOf = order.div(k, rounding_mode: RoundingMode.floor);                   // token of each sorted slot
-        var weightOf = weights.flatten().index_select(0, order);
-        // One host sync for the per-expert counts, then each active expert runs once on its tokens.
-        long[] counts = flatIdx.bincount(null, _experts_count).cpu().data<long>().ToArray();
+        var weightOf = weights.flatten()[order];
+        // One host sync for the per-expert counts, then each active expert runs once on its tokens. Counted with
+        // index_add_ rather than bincount, which has no meta-device kernel (the device-hygiene tests run this on meta).
+        var perExpert = zeros([_experts_count], ScalarType.Int64, flatIdx.device).index_add_(0, flatIdx, ones_like(flatIdx), 1);
+        long[] counts = HostSync.Int64s(perExpert, SyncPoint.ExpertCounts, sum: flatIdx.shape[0]);
         var output = zeros([flat.shape[0], flat.shape[1]], ScalarType.Float32, flat.device);
         long start = 0;
         for (int e = 0; e < counts.Length; e++)
@@ -82,7 +86,7 @@ internal sealed class MixtureOfExperts : ModelPart
             if (n == 0) continue;
             using var expertScope = NewDisposeScope();
             var tokens = tokenOf.narrow(0, start, n);
-            var y = _experts[e].Forward(flat.index_select(0, tokens)).to(ScalarType.Float32) * weightOf.narrow(0, start, n).unsqueeze(1);
+            var y = _experts[e].Forward(flat[tokens]).to(ScalarType.Float32) * weightOf.narrow(0, start, n).unsqueeze(1);
             output.index_add_(0, tokens, y, 1);
             start += n;
         }

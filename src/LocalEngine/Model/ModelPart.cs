@@ -13,6 +13,14 @@ internal abstract class ModelPart : IDisposable
         return item;
     }
 
+    /// <summary>Every tensor this part and its sub-parts own (device tests: all must be on the model's device).</summary>
+    public IEnumerable<Tensor> OwnedTensors() => _owned.SelectMany(o => o switch
+    {
+        Tensor t => new[] { t },
+        ModelPart p => p.OwnedTensors(),
+        _ => Enumerable.Empty<Tensor>(),
+    });
+
     public virtual void Dispose()
     {
         foreach (var o in _owned) o.Dispose();

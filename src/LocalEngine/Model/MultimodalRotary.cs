@@ -8,7 +8,7 @@ namespace Glm4vSK.LocalEngine.Model;
 /// the compute dtype, and only the first <c>rotary_dim</c> channels of q and k rotate, as adjacent pairs (glm4v) or
 /// halves (glm4v_moe).
 /// </summary>
-internal sealed class MultimodalRotary : IDisposable
+internal sealed class MultimodalRotary : ModelPart
 {
     readonly TextConfig _c;
     readonly Tensor _invFreq;            // [rotary/2] fp32
@@ -19,12 +19,12 @@ internal sealed class MultimodalRotary : IDisposable
         _c = c;
         int rot = c.RotaryDim;
         using var scope = NewDisposeScope();
-        _invFreq = (1.0f / pow((float)c.RopeTheta, arange(0, rot, 2, ScalarType.Int64).to(ScalarType.Float32) / rot)).to(device).DetachFromDisposeScope();
+        _invFreq = Own((1.0f / pow((float)c.RopeTheta, arange(0, rot, 2, ScalarType.Int64).to(ScalarType.Float32) / rot)).to(device).DetachFromDisposeScope());
         var streams = new long[rot / 2];
         int j = 0;
         for (int i = 0; i < c.MropeSection.Count; i++)
             for (int k = 0; k < c.MropeSection[i]; k++) streams[j++] = i % 3;
-        _streamOfSlot = tensor(streams).to(device).DetachFromDisposeScope();
+        _streamOfSlot = Own(tensor(streams).to(device).DetachFromDisposeScope());
     }
 
     /// <param name="positions">[3, B, L] int64</param>
@@ -65,11 +65,5 @@ internal sealed class MultimodalRotary : IDisposable
         var y = xr * cos + rotated * sin;
         if (rot != d) y = cat([y, x.narrow(-1, rot, d - rot)], -1);
         return y.MoveToOuterDisposeScope();
-    }
-
-    public void Dispose()
-    {
-        _invFreq.Dispose();
-        _streamOfSlot.Dispose();
     }
 }

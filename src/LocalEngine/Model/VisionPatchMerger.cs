@@ -1,3 +1,4 @@
+using Glm4vSK.LocalEngine.Devices;
 using static TorchSharp.torch;
 
 namespace Glm4vSK.LocalEngine.Model;
@@ -23,7 +24,10 @@ internal sealed class VisionPatchMerger : ModelPart
     {
         using var scope = NewDisposeScope();
         var h = _proj.Forward(x);
-        h = nn.functional.gelu(nn.functional.layer_norm(h, [_dim], _normWeight, _normBias, 1e-5));
+        h = MetaStandIns.Applies(h)
+            ? MetaStandIns.LayerNorm(h, _normWeight, _normBias, 1e-5)
+            : nn.functional.layer_norm(h, [_dim], _normWeight, _normBias, 1e-5);
+        h = nn.functional.gelu(h);
         return _mlp.Forward(h).MoveToOuterDisposeScope();
     }
 }

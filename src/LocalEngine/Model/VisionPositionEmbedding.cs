@@ -49,7 +49,7 @@ internal sealed class VisionPositionEmbedding : ModelPart
             for (int i = 0; i < 4; i++)
             {
                 var xx = (x0l + (i - 1)).clamp(0, s - 1);
-                var v = table.index_select(0, yy * s + xx) * wx[i].unsqueeze(1);
+                var v = table[yy * s + xx] * wx[i].unsqueeze(1);   // indexing, not index_select: meta has no index_select kernel
                 row = row is null ? v : row + v;
             }
             var contrib = row! * wy[j].unsqueeze(1);

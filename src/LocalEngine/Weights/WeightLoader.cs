@@ -17,9 +17,13 @@ internal sealed partial class WeightLoader
     readonly int _numHiddenLayers;
     readonly IProgress<ModelLoadProgress>? _progress;
     readonly int _total;
+    readonly Func<long[], ScalarType, Tensor>? _synthesize;
 
-    public WeightLoader(Checkpoint checkpoint, ScalarType dtype, Device device, int numHiddenLayers, IProgress<ModelLoadProgress>? progress)
+    /// <param name="synthesize">makes the tensors the checkpoint lacks (benchmarks: random weights of a config, no file); null: meta placeholders, recorded as missing</param>
+    public WeightLoader(Checkpoint checkpoint, ScalarType dtype, Device device, int numHiddenLayers, IProgress<ModelLoadProgress>? progress,
+        Func<long[], ScalarType, Tensor>? synthesize = null)
     {
+        _synthesize = synthesize;
         _checkpoint = checkpoint;
         DType = dtype;
         Device = device;
@@ -41,6 +45,7 @@ internal sealed partial class WeightLoader
     {
         if (!_checkpoint.Contains(name))
         {
+            if (_synthesize is not null) return _synthesize(shape, keepDType ?? DType).DetachFromDisposeScope();
             _missing.Add((name, shape));
             return Placeholder(shape, keepDType);
         }
