@@ -54,7 +54,6 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
                 md.AppendLine(await Measure(dir, dtype, decodeSeconds));
             md.AppendLine();
-            md.AppendLine(await TransportOverhead(decodeSeconds));
             md.AppendLine($"Request: one user message with a random {ImageSide}×{ImageSide} PNG and {PromptWords} random words; greedy " +
                 $"(temperature 0), {settings.DecodeNewTokens} new tokens with ignore_eos, thinking off. Engine: `EngineOptions` defaults " +
                 "(MaxBatchSize 8) with both cache budgets 0, so no request reuses another's prefill. Server: `AddGlm4vServer` + " +
@@ -62,6 +61,8 @@ internal sealed class ServerBench(BenchSettings settings, TextWriter log)
                 "(image sent as a data URL, `stream_options.include_usage`). Ratios > 1 mean the server is slower. The 8 HTTP streams " +
                 "are sent at once; their aggregate decode tok/s counts the tokens after each stream's first from the last first token to the " +
                 "last token (the prefills are outside it), as the batching benchmark does in-process.");
+            md.AppendLine();
+            md.AppendLine(await TransportOverhead(decodeSeconds));
             return md.ToString();
         }
         finally
