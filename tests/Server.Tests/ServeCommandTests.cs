@@ -92,6 +92,25 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task The_engines_load_warnings_go_to_stderr()
+    {
+        // Loading in the other dtype than the stored one converts the weights: the engine warns about the copy.
+        string other = TinyModel.Engine.DType == TorchSharp.torch.ScalarType.Float32 ? "bfloat16" : "float32";
+        var output = new LineWriter();
+        var error = new StringWriter();
+        using var cts = new CancellationTokenSource();
+        var run = Glm4vCli.InvokeAsync(["serve", "--model", TinyModel.Directory(), "--demo-tokenizer", "--port", "0", "--dtype", other], output, error, cancellationToken: cts.Token);
+        var first = await Task.WhenAny(output.Listening.Task, run);
+        if (first == run) Assert.Fail($"serve ended early: exit {await run}\n{error}");
+        cts.Cancel();
+        Assert.Equal(ExitCodes.Success, await run.WaitAsync(TimeSpan.FromMinutes(1)));
+        string log;
+        lock (error) log = error.ToString();
+        Assert.Contains(log.Split('\n'), l => l.StartsWith("warn: ", StringComparison.Ordinal) && l.Contains("converted to", StringComparison.Ordinal));
+        Assert.DoesNotContain("info: ", log, StringComparison.Ordinal); // warnings and errors only
+    }
+
+    [Fact]
     public async Task Serve_refuses_a_host_that_is_not_an_address()
     {
         var error = new StringWriter();

@@ -44,7 +44,9 @@ internal static class ServeCommand
             if (!System.Net.IPAddress.TryParse(address, out var ip))
                 throw new CliUsageException($"--host: '{address}' is not an IP address (use 127.0.0.1, 0.0.0.0 or ::).");
             // Requests never read the server's files or fetch URLs: media come inline (data URLs).
-            await using var engine = await ModelSource.LoadAsync(context, settings, new ProcessorOptions { MediaAccess = MediaAccessPolicy.InlineOnly }, ct);
+            // The engine's warnings and failed requests on stderr (never prompt text), as a server operator expects.
+            using var engineLoggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddProvider(new ErrorWriterLoggerProvider(context.Error)));
+            await using var engine = await ModelSource.LoadAsync(context, settings, new ProcessorOptions { MediaAccess = MediaAccessPolicy.InlineOnly }, ct, engineLoggers);
             ModelSource.RequireTokenizer(engine);
             string name = parse.GetValue(served) ?? (Directory.Exists(settings.Model)
                 ? Path.GetFileName(Path.GetFullPath(settings.Model).TrimEnd(Path.DirectorySeparatorChar))

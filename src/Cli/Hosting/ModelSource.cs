@@ -30,7 +30,9 @@ internal static class ModelSource
     }
 
     /// <summary>Resolves, adds the demo tokenizer when asked, and loads the engine (progress on stderr).</summary>
-    public static async Task<Glm4vEngine> LoadAsync(CliContext context, ModelSettings settings, ProcessorOptions? processor, CancellationToken cancellationToken)
+    /// <param name="loggers">Where the engine logs (load warnings, failed requests); null: nowhere.</param>
+    public static async Task<Glm4vEngine> LoadAsync(CliContext context, ModelSettings settings, ProcessorOptions? processor, CancellationToken cancellationToken,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         string dir = await ResolveAsync(context, settings.Model, settings.Download, cancellationToken);
         if (settings.DemoTokenizer) dir = DemoModel.WithTokenizer(dir);
@@ -39,6 +41,7 @@ internal static class ModelSource
             Device = settings.Device,
             DType = settings.DType,
             Processor = processor,
+            LoggerFactory = loggers,
         }, cancellationToken);
     }
 
