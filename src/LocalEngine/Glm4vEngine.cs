@@ -43,7 +43,11 @@ public sealed class Glm4vEngine : IDisposable, IAsyncDisposable
         _processor = new Lazy<Glm4vProcessor>(() => Glm4vProcessor.Load(dir, config, options.Processor, ContextTokens));
         _caches = EngineCaches.For(plan is null ? options : options with { PrefixCacheBytes = plan.PrefixCacheBytes, ImageCacheBytes = plan.ImageCacheBytes });
         if (options.MaxBatchSize > 1)
-            _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep) { Telemetry = telemetry };
+            _scheduler = new BatchScheduler(model, ContextTokens, _caches, _gate, options.MaxBatchSize, options.MaxPrefillTokensPerStep)
+            {
+                Telemetry = telemetry,
+                KvBudget = plan is null ? null : (plan.KvCacheBytes, plan.KvBytesPerToken),
+            };
         telemetry.Observe(_caches);
     }
 

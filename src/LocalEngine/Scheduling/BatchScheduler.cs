@@ -47,6 +47,13 @@ internal sealed class BatchScheduler
         get { lock (_lock) return _running.Count + _prefilling.Count + _pending.Count; }
     }
 
+    /// <summary>
+    /// The memory plan's KV budget (all concurrent sequences together) and bytes per token, or null (unplanned: CPU
+    /// without a budget). A waiting request joins only while the preallocated KV caches of the batch (prompt + its
+    /// largest answer each) and its own fit in it; alone it always does (the plan's context window fits the budget).
+    /// </summary>
+    public (long Bytes, long PerToken)? KvBudget { get; init; }
+
     /// <summary>The engine's metrics (decode batch sizes); each request brings its own <see cref="Telemetry.RequestTelemetry"/>.</summary>
     public Telemetry.EngineTelemetry? Telemetry { get; init; }
 
@@ -173,7 +180,9 @@ internal sealed class BatchScheduler
             SequenceRequest? r;
             lock (_lock)
             {
-                if (_running.Count + _prefilling.Count >= _maxBatch || !_pending.TryDequeue(out r)) return;
+                if (_running.Count + _prefilling.Count >= _maxBatch || !_pending.TryPeek(out r)) return;
+                if (!r.Cancelled && !KvFits(r)) return; // waits for a sequence to leave; FIFO, so nothing overtakes it
+                _pending.Dequeue();
             }
             if (r.Cancelled)
             {
@@ -193,6 +202,17 @@ internal sealed class BatchScheduler
             budget -= Chunk(r, budget, chunks);
         }
     }
+
+    /// <summary>Whether <paramref name="r"/>'s KV cache fits the budget next to those of the batch. Call holding the lock.</summary>
+    bool KvFits(SequenceRequest r)
+    {
+        if (KvBudget is not (long bytes, long perToken) || _running.Count + _prefilling.Count == 0) return true;
+        long tokens = _running.Concat(_prefilling).Sum(KvTokens) + KvTokens(r);
+        return tokens * perToken <= bytes;
+    }
+
+    /// <summary>Positions a request's KV cache is allocated for: its prompt and its largest answer (as <see cref="TokenGenerator"/> sizes it).</summary>
+    long KvTokens(SequenceRequest r) => r.Inputs.Length + Math.Max(0, Math.Min(r.Sampling.MaxNewTokens, _contextTokens - r.Inputs.Length));
 
     /// <summary>Prefills up to <paramref name="budget"/> tokens of <paramref name="r"/>'s prompt; returns the tokens it ran.</summary>
     int Chunk(SequenceRequest r, int budget, List<int> chunks)

@@ -83,4 +83,34 @@ public class MemoryPlanTests
         Assert.Equal((64L << 20) - plan.PrefixCacheBytes - plan.ImageCacheBytes, plan.KvCacheBytes);
         Assert.Equal(plan.PrefixCacheBytes, e.Caches!.Prefix!.BudgetBytes);
     }
+
+    [Fact]
+    public async Task ConcurrentRequestsJoinTheBatchOnlyWhileTheirKvCachesFitTheBudget()
+    {
+        var roomy = Roomy();
+        const int tokens = 300, prompt = 60, answer = 60; // each request preallocates 120 positions: two fit in 300, not three
+        long budget = roomy.WeightBytes + roomy.ReserveBytes + tokens * roomy.KvBytesPerToken + roomy.KvBytesPerToken / 2;
+        var greedy = new SamplingOptions { DoSample = false, IgnoreEos = true, MaxNewTokens = answer };
+        var inputs = Enumerable.Range(0, 5).Select(i => ModelInputs.FromTokens([Enumerable.Range(0, prompt).Select(j => 3 + (i * 7 + j) % 50).ToList()], 0)).ToList();
+        try
+        {
+            async Task<(IReadOnlyList<int>[] Rows, int Peak)> RunAll(EngineOptions options)
+            {
+                using var e = Glm4vEngine.Load(Dir, options);
+                Task<IReadOnlyList<int>[]>[] tasks;
+                using (e.Scheduler!.Pause()) tasks = inputs.Select(x => e.GenerateAllAsync(x, greedy)).ToArray();
+                var rows = (await Task.WhenAll(tasks)).Select(r => r[0]).ToArray();
+                return (rows, e.Scheduler.PeakBatchSize);
+            }
+            var planned = await RunAll(NoCaches with { DeviceMemoryBytes = budget });
+            var unplanned = await RunAll(NoCaches);
+            Assert.Equal(2, planned.Peak);   // the third waited for room in the KV budget
+            Assert.Equal(5, unplanned.Peak); // without a plan only MaxBatchSize limits the batch
+            for (int i = 0; i < inputs.Count; i++) Assert.Equal(unplanned.Rows[i], planned.Rows[i]);
+        }
+        finally
+        {
+            foreach (var x in inputs) x.Dispose();
+        }
+    }
 }
