@@ -113,9 +113,11 @@ internal sealed class TokenGenerator : IDisposable
                 pos[0, i, 0] = pos[1, i, 0] = pos[2, i, 0] = _positions.DecodePosition(i, _step - 1);
             hidden = _model.Decode(embeds, tensor(pos), MaskTensor(_l + _step), _cache);
         }
-        var logits = _model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32);
-        return Accept(logits);
+        return Accept(LastLogits(hidden));
     }
+
+    /// <summary>fp32 logits [B, V] of the last position of <paramref name="hidden"/> [B, L, H].</summary>
+    Tensor LastLogits(Tensor hidden) => _model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32);
 
     /// <summary>
     /// Draws each running row's token from the logits [B, V] of this step (computed here, or by a batched step over
@@ -164,7 +166,7 @@ internal sealed class TokenGenerator : IDisposable
             using var mode = inference_mode();
             using var scope = NewDisposeScope();
             var hidden = Prefill(maxTokens);
-            return hidden is null ? [] : Accept(_model.Logits(hidden.narrow(1, hidden.shape[1] - 1, 1).squeeze(1)).to(ScalarType.Float32));
+            return hidden is null ? [] : Accept(LastLogits(hidden));
         }
         catch
         {
@@ -183,11 +185,19 @@ internal sealed class TokenGenerator : IDisposable
     {
         if (_filled < 0) BeginPrefill();
         int from = _filled, n = Math.Min(maxTokens, _l - from);
+        // The chunk's ids, kinds and positions, sliced on the host (a chunk never copies the whole prompt).
+        var ids = new long[_b, n];
         var kinds = new TokenKind[_b, n];
+        var positions = new long[3, _b, n];
         for (int i = 0; i < _b; i++)
-            for (int j = 0; j < n; j++) kinds[i, j] = _positions.Kinds[i, from + j];
-        var embeds = _model.Embed(tensor(_inputs.InputIds).narrow(1, from, n), kinds, _imageFeatures?.Rows(from, from + n), _videoFeatures?.Rows(from, from + n));
-        var hidden = _model.Decode(embeds, tensor(_positions.Positions).narrow(2, from, n), MaskTensor(from + n), _cache);
+            for (int j = 0; j < n; j++)
+            {
+                ids[i, j] = _inputs.InputIds[i, from + j];
+                kinds[i, j] = _positions.Kinds[i, from + j];
+                for (int a = 0; a < 3; a++) positions[a, i, j] = _positions.Positions[a, i, from + j];
+            }
+        var embeds = _model.Embed(tensor(ids), kinds, _imageFeatures?.Rows(from, from + n), _videoFeatures?.Rows(from, from + n));
+        var hidden = _model.Decode(embeds, tensor(positions), MaskTensor(from + n), _cache);
         _filled += n;
         ComputedPromptTokens += n;
         if (_filled < _l) return null;
