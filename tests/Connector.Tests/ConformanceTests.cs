@@ -1,3 +1,4 @@
+using Glm4vSK.Connector.Tests.Support;
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using Glm4vSK.LocalEngine;
@@ -199,11 +200,11 @@ public sealed class ConformanceTests
     public async Task Logging_RecordsTheCalls()
     {
         var (inner, _) = Make("Logged.<|endoftext|>");
-        var sink = new ListLoggerProvider();
+        var sink = new LogRecords();
         using var factory = LoggerFactory.Create(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
         using var client = inner.AsBuilder().UseLogging(factory).Build();
         await client.GetResponseAsync("log me", NoThinking);
-        Assert.Contains(sink.Messages, m => m.Contains(nameof(IChatClient.GetResponseAsync), StringComparison.Ordinal));
+        Assert.Contains(sink.Snapshot(), r => r.Message.Contains(nameof(IChatClient.GetResponseAsync), StringComparison.Ordinal));
     }
 
     static byte[] GroundingTestImage()
@@ -212,19 +213,5 @@ public sealed class ConformanceTests
         using (var canvas = new SkiaSharp.SKCanvas(bmp)) canvas.Clear(SkiaSharp.SKColors.MediumPurple);
         using var img = SkiaSharp.SKImage.FromBitmap(bmp);
         return img.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).ToArray();
-    }
-
-    sealed class ListLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentBag<string> Messages { get; } = [];
-        public ILogger CreateLogger(string categoryName) => new L(this);
-        public void Dispose() { }
-        sealed class L(ListLoggerProvider p) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-            public bool IsEnabled(LogLevel logLevel) => true;
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                p.Messages.Add(formatter(state, exception));
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Glm4vSK.Connector.Tests.Support;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Glm4vSK.LocalEngine.Telemetry;
@@ -71,30 +72,5 @@ public sealed class TelemetryTests(TinyModel model) : IClassFixture<TinyModel>
         Assert.Equal(N.ProviderName, chat.GetTagItem(N.ProviderNameAttribute)); // the client's metadata names the same provider
         Assert.Contains(all, a => a.DisplayName == N.PrepareSpan && a.ParentSpanId == request.SpanId);
         Assert.Contains(all, a => a.DisplayName == N.PrefillSpan && a.ParentSpanId == request.SpanId);
-    }
-}
-
-/// <summary>Every log record of every category, in order.</summary>
-internal sealed class LogRecords : ILoggerProvider
-{
-    readonly List<(LogLevel Level, string Message)> _records = [];
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Snapshot()
-    {
-        lock (_records) return [.. _records];
-    }
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose() { }
-
-    sealed class Logger(LogRecords owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (owner._records) owner._records.Add((logLevel, formatter(state, exception)));
-        }
     }
 }
